@@ -72,7 +72,10 @@ func encodeGIF(t testing.TB, img image.Image) []byte {
 var (
 	webpLossless = mustB64("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==")
 	webpLossy    = mustB64("UklGRiIAAABXRUJQVlA4IBYAAAAwAQCdASoBAAEADsD+JaQAA3AAAAAA")
-	webpAlpha    = mustB64("UklGRkoAAABXRUJQVlA4WAoAAAAQAAAAAAAAAAAAQUxQSAwAAAARBxAR/Q9ERP8DAABWUDggGAAAABQBAJ0BKgEAAQAAAP4AAA3AAP7mtQAAAA==")
+	// 90x60 red|green|blue thirds, made with `cwebp -q 80 -metadata none`
+	// (libwebp 1.2.4, Debian package webp) from the thirds() image below.
+	webpThirds = mustB64("UklGRrAAAABXRUJQVlA4IKQAAAAQCACdASpaADwAPm0wlEakIyIhLAgAgA2JQBqYuB/K/wA06v4AUoD+gfirvf+cAboB1gAFKaJunHNaWHA8GWaIIJ1NPCIsdpzgAP7wmywj/LGtdRXT8gP/ID/+PnAFw29wOJuBW79pAN6DxyK+g2etHBkV9CSRlesLmK+J/beeWh83rF/+7VRmwWF8D4reX1udXFby7jvdIFtVaAhz+HCEHBAAAA==")
+	webpAlpha  = mustB64("UklGRkoAAABXRUJQVlA4WAoAAAAQAAAAAAAAAAAAQUxQSAwAAAARBxAR/Q9ERP8DAABWUDggGAAAABQBAJ0BKgEAAQAAAP4AAA3AAP7mtQAAAA==")
 )
 
 func mustB64(s string) []byte {
@@ -199,6 +202,16 @@ func TestProcessGoodInputs(t *testing.T) {
 					t.Errorf("alpha %d, want transparent", a)
 				}
 			}},
+		{"WebP avatar is center-cropped", webpThirds, imaging.Avatar, 256, 256, "image/jpeg",
+			func(t *testing.T, img image.Image) {
+				// The centered 60x60 square spans x 15..75 of the source:
+				// red up to 30, green to 60, blue after.
+				for x, want := range map[int]color.NRGBA{20: red, 128: green, 236: blue} {
+					if c := img.At(x, 128); !near(c, want) {
+						t.Errorf("x=%d: %v, want %v", x, color.NRGBAModel.Convert(c), want)
+					}
+				}
+			}},
 		{"WebP lossless avatar", webpLossless, imaging.Avatar, 256, 256, "", nil},
 		{"WebP lossy avatar", webpLossy, imaging.Avatar, 256, 256, "image/jpeg", nil},
 		{"WebP with alpha avatar", webpAlpha, imaging.Avatar, 256, 256, "", nil},
@@ -210,7 +223,7 @@ func TestProcessGoodInputs(t *testing.T) {
 			}},
 		{"tall logo", encodeJPEG(t, thirds(300, 1500, 255), 90), imaging.Logo, 102, 512, "image/png", nil},
 		{"small logo is not upscaled", encodePNG(t, thirds(90, 30, 255)), imaging.Logo, 90, 30, "image/png", nil},
-		{"WebP logo", webpLossy, imaging.Logo, 1, 1, "image/png", nil},
+		{"WebP logo keeps its size", webpThirds, imaging.Logo, 90, 60, "image/png", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
