@@ -11,13 +11,13 @@ package s3server
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -188,42 +188,55 @@ func build() (string, func(), error) {
 		return "", func() {}, err
 	}
 	cleanup := func() { os.RemoveAll(tmp) }
-	gobin := filepath.Join(tmp, "bin")
-	env := append(os.Environ(), "GOBIN="+gobin, "GOWORK=off", "GOFLAGS=-mod=mod", "CGO_ENABLED=0")
-
-	run := func(dir string, args ...string) error {
-		cmd := exec.Command("go", args...)
-		cmd.Dir, cmd.Env = dir, env
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("go %v: %w\n%s", args, err, out)
-		}
-		return nil
-	}
-
-	// The usual path: go install pkg@version, outside any module.
-	installErr := run(tmp, "install", pkg+"@"+Version)
+	bin, installErr := buildInstall(tmp)
 	if installErr == nil {
-		return filepath.Join(gobin, "versitygw"), cleanup, nil
+		return bin, cleanup, nil
 	}
-	// Some proxies refuse the @v/list query `go install` may make; a scratch
-	// module that names the exact version as a tool avoids it.
-	mod := filepath.Join(tmp, "mod")
-	out := filepath.Join(tmp, "versitygw")
-	err = errors.Join(
-		os.Mkdir(mod, 0o755),
-		run(mod, "mod", "init", "betcity.local/versitygw-build"),
-	)
-	if err == nil {
-		err = run(mod, "get", "-tool", pkg+"@"+Version)
-	}
-	if err == nil {
-		err = run(mod, "build", "-o", out, pkg)
-	}
+	bin, err = buildTool(tmp)
 	if err != nil {
 		return "", cleanup, fmt.Errorf("go install failed: %v\nfallback build failed: %w", installErr, err)
 	}
-	return out, cleanup, nil
+	return bin, cleanup, nil
+}
+
+// buildInstall is the usual path: go install pkg@version, outside any module.
+func buildInstall(tmp string) (string, error) {
+	gobin := filepath.Join(tmp, "bin")
+	return filepath.Join(gobin, "versitygw"), goCmd(tmp, []string{"GOBIN=" + gobin}, "install", pkg+"@"+Version)
+}
+
+// buildTool is the fallback: some proxies refuse the @v/list query that
+// `go install` may make, while a scratch module naming the exact version
+// as a tool only fetches that version.
+func buildTool(tmp string) (string, error) {
+	mod := filepath.Join(tmp, "mod")
+	out := filepath.Join(tmp, "versitygw-tool")
+	if err := os.MkdirAll(mod, 0o755); err != nil {
+		return "", err
+	}
+	for _, args := range [][]string{
+		{"mod", "init", "betcity.local/versitygw-build"},
+		{"get", "-tool", pkg + "@" + Version},
+		{"build", "-o", out, pkg},
+	} {
+		if err := goCmd(mod, nil, args...); err != nil {
+			return "", err
+		}
+	}
+	return out, nil
+}
+
+func goCmd(dir string, env []string, args ...string) error {
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	// Isolate from whatever module or workspace the tests run in; static
+	// binary so it does not depend on the machine's libc.
+	cmd.Env = append(os.Environ(), append(env, "GOWORK=off", "GOFLAGS=-mod=mod", "CGO_ENABLED=0")...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("go %s: %w\n%s", strings.Join(args, " "), err, out)
+	}
+	return nil
 }
 
 func freePort() (int, error) {
