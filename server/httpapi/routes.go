@@ -1,0 +1,72 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// route is one line of the route table: method, path, who may call it, and
+// the handler. The table below is the whole API surface, reviewable at a
+// glance; the OpenAPI test keeps openapi.yaml in step with it.
+type route struct {
+	method  string
+	path    string
+	access  access
+	handler echo.HandlerFunc
+}
+
+func (s *Server) routes() []route {
+	return []route{
+		// Tenant and site
+		{http.MethodGet, "/api/v1/company", public, s.getCompany},
+		{http.MethodGet, "/api/v1/invites/:token", companyPublic, s.getInvite},
+
+		// Sessions
+		{http.MethodPost, "/api/v1/auth/signup", companyPublic, s.signup},
+		{http.MethodPost, "/api/v1/auth/login", public, s.login},
+		{http.MethodPost, "/api/v1/auth/refresh", public, s.refresh},
+		{http.MethodPost, "/api/v1/auth/logout", public, s.logout},
+		{http.MethodPost, "/api/v1/auth/password-reset", public, s.resetPassword},
+
+		// Me
+		{http.MethodGet, "/api/v1/me", signedIn, s.getMe},
+		{http.MethodPatch, "/api/v1/me", signedIn, s.patchMe},
+		{http.MethodPost, "/api/v1/me/password", signedIn, s.changePassword},
+		{http.MethodGet, "/api/v1/teams", member, s.listTeamsForMember},
+
+		// Company administration
+		{http.MethodGet, "/api/v1/admin/company", admin, s.getCompanySettings},
+		{http.MethodPatch, "/api/v1/admin/company", admin, s.patchCompanySettings},
+		{http.MethodGet, "/api/v1/admin/invites", admin, s.listInvites},
+		{http.MethodPost, "/api/v1/admin/invites", admin, s.createInvite},
+		{http.MethodDelete, "/api/v1/admin/invites/:id", admin, s.revokeInvite},
+		{http.MethodGet, "/api/v1/admin/teams", admin, s.listTeams},
+		{http.MethodPost, "/api/v1/admin/teams", admin, s.createTeam},
+		{http.MethodPatch, "/api/v1/admin/teams/:id", admin, s.renameTeam},
+		{http.MethodDelete, "/api/v1/admin/teams/:id", admin, s.deleteTeam},
+		{http.MethodGet, "/api/v1/admin/members", hrOrAdmin, s.listMembers},
+		{http.MethodPatch, "/api/v1/admin/members/:id", admin, s.patchMember},
+		{http.MethodPost, "/api/v1/admin/members/:id/reset-link", admin, s.createResetLink},
+
+		// Platform operator console
+		{http.MethodGet, "/api/v1/operator/companies", operator, s.listCompanies},
+		{http.MethodPost, "/api/v1/operator/companies", operator, s.createCompany},
+		{http.MethodPatch, "/api/v1/operator/companies/:id", operator, s.patchCompany},
+	}
+}
+
+func (s *Server) registerRoutes() {
+	e := s.echo
+	// Probes answer on any host: the load balancer calls them by IP.
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/api/openapi.json", s.openAPI)
+	for _, r := range s.routes() {
+		e.Add(r.method, r.path, s.guard(r.access, r.handler))
+	}
+	for _, r := range s.extraRoutes() {
+		e.Add(r.method, r.path, s.guard(r.access, r.handler))
+	}
+	s.registerStatic()
+}
