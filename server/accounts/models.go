@@ -128,4 +128,3 @@ type LoginThrottle struct {
 }
 
 func (LoginThrottle) TableName() string { return "login_throttle" }
-

@@ -478,7 +478,8 @@ func (s *Service) Login(ctx context.Context, sc Scope, in LoginInput) (*Session,
 	return s.openSession(ctx, sc, &u, "")
 }
 
-func audienceFor(sc Scope) string {
+// Audience is the JWT audience of a tenant.
+func Audience(sc Scope) string {
 	if sc.IsOperator() {
 		return auth.OperatorAudience
 	}
@@ -492,7 +493,7 @@ func (s *Service) openSession(ctx context.Context, sc Scope, u *User, family str
 }
 
 func (s *Service) openSessionTx(tx *gorm.DB, sc Scope, u *User, family string) (*Session, error) {
-	access, ttl, err := s.tokens.Issue(u.ID, u.Role, audienceFor(sc))
+	access, ttl, err := s.tokens.Issue(u.ID, u.Role, Audience(sc))
 	if err != nil {
 		return nil, err
 	}

@@ -36,7 +36,7 @@ func (s Secret) String() string {
 }
 
 func (s Secret) GoString() string { return s.String() }
-func (s Secret) Reveal() string  { return string(s) }
+func (s Secret) Reveal() string   { return string(s) }
 
 type Config struct {
 	Port       int

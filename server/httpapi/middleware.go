@@ -65,7 +65,7 @@ type Identity struct {
 	User *accounts.User
 }
 
-func tenantOf(c echo.Context) Tenant       { return c.Get(ctxTenant).(Tenant) }
+func tenantOf(c echo.Context) Tenant      { return c.Get(ctxTenant).(Tenant) }
 func identityOf(c echo.Context) *Identity { return c.Get(ctxIdentity).(*Identity) }
 
 var errNeedCompanyHost = &apperr.Error{Kind: apperr.KindNotFound, Code: "company_host_required",

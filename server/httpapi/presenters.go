@@ -74,7 +74,9 @@ type teamJSON struct {
 	Members int    `json:"members"`
 }
 
-func presentTeam(t *accounts.Team) teamJSON { return teamJSON{ID: t.ID, Name: t.Name, Members: t.Members} }
+func presentTeam(t *accounts.Team) teamJSON {
+	return teamJSON{ID: t.ID, Name: t.Name, Members: t.Members}
+}
 
 type inviteJSON struct {
 	ID        int64     `json:"id"`
