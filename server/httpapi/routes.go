@@ -70,3 +70,19 @@ func (s *Server) registerRoutes() {
 	}
 	s.registerStatic()
 }
+
+// RouteInfo describes one API route for tests and tooling.
+type RouteInfo struct {
+	Method string
+	Path   string
+	Access string
+}
+
+// RouteTable lists every API route with the role it needs.
+func (s *Server) RouteTable() []RouteInfo {
+	var out []RouteInfo
+	for _, r := range append(s.routes(), s.extraRoutes()...) {
+		out = append(out, RouteInfo{Method: r.method, Path: r.path, Access: r.access.String()})
+	}
+	return out
+}
