@@ -4,6 +4,12 @@
 //
 // The interface is deliberately small so both backends pass one shared test
 // suite; anything a backend cannot do the same way is left out.
+//
+// An upload handler is expected to run the body through imaging.Process,
+// then Put(ctx, "companies/<id>/avatars/"+res.Key, ...) and keep the key;
+// the /media/ route serves Get's reader with the object's ContentType and
+// ETag, "X-Content-Type-Options: nosniff" and, because keys are content
+// addressed, an immutable Cache-Control.
 package storage
 
 import (
