@@ -57,7 +57,7 @@ cp -a Procfile env.yaml .ebextensions .platform "$staging/"
 secrets="$staging/.ebextensions/04-secrets.config"
 if [[ -f "$secrets" ]]; then
   if [[ -n "${AWS_REGION:-}" && -n "${AWS_ACCOUNT_ID:-}" ]]; then
-    sed -i "/arn:/ s/\${AWS_REGION}/${AWS_REGION}/g; s/\${AWS_ACCOUNT_ID}/${AWS_ACCOUNT_ID}/g" "$secrets"
+    sed -i "/arn:/ { s/\${AWS_REGION}/${AWS_REGION}/g; s/\${AWS_ACCOUNT_ID}/${AWS_ACCOUNT_ID}/g; }" "$secrets"
     echo "bundle: secret ARNs set for account ${AWS_ACCOUNT_ID} in ${AWS_REGION}"
   else
     echo "bundle: WARNING AWS_REGION/AWS_ACCOUNT_ID not set; .ebextensions/04-secrets.config keeps placeholder ARNs that EB cannot resolve (see docs/deploy-aws.md)" >&2
