@@ -112,7 +112,10 @@ if bad:
     sys.exit("bundle: not executable or missing in the zip: " + ", ".join(bad))
 PY
 
+# A stable name for `deploy: artifact:` in .elasticbeanstalk/config.yml.
+ln -sfn "$(basename "$out")" dist/betcity-eb.zip
+
 size=$(stat -c %s "$out")
 bin_size=$(stat -c %s "$staging/bin/betcity")
-echo "bundle: $out"
+echo "bundle: $out (dist/betcity-eb.zip points to it)"
 echo "bundle: size $size bytes ($(( (size + 1023) / 1024 )) KiB); bin/betcity uncompressed $bin_size bytes"
