@@ -27,7 +27,7 @@ export default defineConfig({
   plugins: [svelte(), cleanOwnOutput()],
   server: {
     host: true,
-    proxy: { '/api': proxy, '/media': proxy, '/healthz': proxy, '/readyz': proxy },
+    proxy: { '/api': proxy, '/media': proxy, '/static': proxy, '/healthz': proxy, '/readyz': proxy },
   },
   build: {
     outDir: 'dist',
