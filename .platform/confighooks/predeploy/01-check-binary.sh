@@ -13,7 +13,10 @@ if [[ ! -x "$bin" ]]; then
   bin=/var/app/current/bin/betcity
 fi
 
-echo "betcity predeploy: $("$bin" version)"
+# Assigned first: a failing command substitution inside echo's arguments
+# would not trip set -e.
+version="$("$bin" version)"
+echo "betcity predeploy: running $bin version $version"
 
 if [[ -z "${BETCITY_STORAGE:-}" ]]; then
   # Without it each instance would keep uploads on its own disk and lose them

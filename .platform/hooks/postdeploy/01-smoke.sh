@@ -5,7 +5,9 @@
 set -euo pipefail
 
 url="http://127.0.0.1:${PORT:-5000}/readyz"
-attempts=30
+# 30 x 2 s covers a cold start with a slow first database connection; the
+# variable exists so the hook's own test can fail fast.
+attempts="${BETCITY_SMOKE_ATTEMPTS:-30}"
 
 for ((i = 1; i <= attempts; i++)); do
   if curl --silent --show-error --fail --max-time 3 --output /dev/null "$url"; then
