@@ -12,6 +12,7 @@ import (
 	"github.com/betcity/betcity/migrations"
 	"github.com/betcity/betcity/server/accounts"
 	"github.com/betcity/betcity/server/auth"
+	"github.com/betcity/betcity/server/betting"
 	"github.com/betcity/betcity/server/clock"
 	"github.com/betcity/betcity/server/config"
 	"github.com/betcity/betcity/server/database"
@@ -38,6 +39,7 @@ type App struct {
 	Config   *config.Config
 	DB       *database.DB
 	Accounts *accounts.Service
+	Betting  *betting.Service
 	Server   *httpapi.Server
 	Logger   *slog.Logger
 }
@@ -113,10 +115,12 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 			opt.Logger.Info("created the platform operator account", "email", cfg.AdminEmail)
 		}
 	}
+	bet := betting.NewService(db, opt.Clock)
 	srv := httpapi.New(httpapi.Deps{
 		Logger:       opt.Logger,
 		BaseDomain:   cfg.BaseDomain,
 		Accounts:     acc,
+		Betting:      bet,
 		Tokens:       tokens,
 		Clock:        opt.Clock,
 		DB:           db,
@@ -126,7 +130,7 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 		Version:      opt.Version,
 	})
 	ok = true
-	return &App{Config: cfg, DB: db, Accounts: acc, Server: srv, Logger: opt.Logger}, nil
+	return &App{Config: cfg, DB: db, Accounts: acc, Betting: bet, Server: srv, Logger: opt.Logger}, nil
 }
 
 func (a *App) Close() error {

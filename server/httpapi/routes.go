@@ -49,10 +49,32 @@ func (s *Server) routes() []route {
 		{http.MethodPatch, "/api/v1/admin/members/:id", admin, s.patchMember},
 		{http.MethodPost, "/api/v1/admin/members/:id/reset-link", admin, s.createResetLink},
 
+		// Betting
+		{http.MethodGet, "/api/v1/tournaments", member, s.listMyTournaments},
+		{http.MethodGet, "/api/v1/matches", member, s.listMatches},
+		{http.MethodGet, "/api/v1/matches/:id", member, s.getMatch},
+		{http.MethodPut, "/api/v1/matches/:id/bet", member, s.putBet},
+		{http.MethodDelete, "/api/v1/matches/:id/bet", member, s.deleteBet},
+		{http.MethodGet, "/api/v1/me/bets", member, s.listMyBets},
+		{http.MethodGet, "/api/v1/me/wallet", member, s.getWallet},
+
 		// Platform operator console
 		{http.MethodGet, "/api/v1/operator/companies", operator, s.listCompanies},
 		{http.MethodPost, "/api/v1/operator/companies", operator, s.createCompany},
 		{http.MethodPatch, "/api/v1/operator/companies/:id", operator, s.patchCompany},
+		{http.MethodGet, "/api/v1/operator/tournaments", operator, s.listTournaments},
+		{http.MethodPost, "/api/v1/operator/tournaments", operator, s.createTournament},
+		{http.MethodPatch, "/api/v1/operator/tournaments/:id", operator, s.patchTournament},
+		{http.MethodGet, "/api/v1/operator/tournaments/:id/enrollments", operator, s.listEnrollments},
+		{http.MethodPost, "/api/v1/operator/tournaments/:id/enrollments", operator, s.createEnrollment},
+		{http.MethodGet, "/api/v1/operator/tournaments/:id/matches", operator, s.listTournamentMatches},
+		{http.MethodPost, "/api/v1/operator/tournaments/:id/matches", operator, s.createMatch},
+		{http.MethodGet, "/api/v1/operator/teams", operator, s.listFootballTeams},
+		{http.MethodPost, "/api/v1/operator/teams", operator, s.createFootballTeam},
+		{http.MethodPatch, "/api/v1/operator/matches/:id", operator, s.patchMatch},
+		{http.MethodPut, "/api/v1/operator/matches/:id/odds", operator, s.putOdds},
+		{http.MethodPut, "/api/v1/operator/matches/:id/result", operator, s.putResult},
+		{http.MethodPost, "/api/v1/operator/matches/:id/cancel", operator, s.cancelMatch},
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/betcity/betcity/server/accounts"
 	"github.com/betcity/betcity/server/apperr"
 	"github.com/betcity/betcity/server/auth"
+	"github.com/betcity/betcity/server/betting"
 	"github.com/betcity/betcity/server/clock"
 )
 
@@ -30,6 +31,7 @@ type Deps struct {
 	Logger     *slog.Logger
 	BaseDomain string
 	Accounts   *accounts.Service
+	Betting    *betting.Service
 	Tokens     *auth.Tokens
 	Clock      clock.Clock
 	DB         Pinger
