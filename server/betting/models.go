@@ -4,6 +4,7 @@
 package betting
 
 import (
+	"github.com/betcity/betcity/server/database"
 	"strings"
 	"time"
 )
@@ -52,8 +53,8 @@ type Tournament struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 
-	StartsAt *time.Time `gorm:"->;-:migration"`
-	EndsAt   *time.Time `gorm:"->;-:migration"`
+	StartsAt database.NullTime `gorm:"->;-:migration"`
+	EndsAt   database.NullTime `gorm:"->;-:migration"`
 }
 
 func (t *Tournament) StageList() []string {

@@ -155,5 +155,5 @@ func presentTournament(t *betting.Tournament) tournamentJSON {
 	if st == nil {
 		st = []string{}
 	}
-	return tournamentJSON{ID: t.ID, Name: t.Name, Stages: st, StartsAt: t.StartsAt, EndsAt: t.EndsAt}
+	return tournamentJSON{ID: t.ID, Name: t.Name, Stages: st, StartsAt: t.StartsAt.Ptr(), EndsAt: t.EndsAt.Ptr()}
 }

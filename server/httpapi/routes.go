@@ -58,6 +58,22 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/api/v1/me/bets", member, s.listMyBets},
 		{http.MethodGet, "/api/v1/me/wallet", member, s.getWallet},
 
+		// Rankings and participation
+		{http.MethodGet, "/api/v1/leaderboards/individual", member, s.individualLeaderboard},
+		{http.MethodGet, "/api/v1/leaderboards/teams", member, s.teamLeaderboard},
+		{http.MethodGet, "/api/v1/leaderboards/companies", member, s.companyLeaderboard},
+		{http.MethodGet, "/api/v1/participation/missing", hrOrAdmin, s.missingBets},
+		{http.MethodGet, "/api/v1/participation/missing.csv", hrOrAdmin, s.missingBetsCSV},
+		{http.MethodGet, "/api/v1/participation/activity", hrOrAdmin, s.activity},
+		{http.MethodGet, "/api/v1/participation/activity.csv", hrOrAdmin, s.activityCSV},
+
+		// Images: avatars (members of the same company only) and the logo (public)
+		{http.MethodPut, "/api/v1/me/avatar", member, s.putAvatar},
+		{http.MethodDelete, "/api/v1/me/avatar", member, s.deleteAvatar},
+		{http.MethodPut, "/api/v1/company/logo", admin, s.putLogo},
+		{http.MethodDelete, "/api/v1/company/logo", admin, s.deleteLogo},
+		{http.MethodGet, "/media/*", public, s.serveMedia},
+
 		// Platform operator console
 		{http.MethodGet, "/api/v1/operator/companies", operator, s.listCompanies},
 		{http.MethodPost, "/api/v1/operator/companies", operator, s.createCompany},
@@ -75,6 +91,7 @@ func (s *Server) routes() []route {
 		{http.MethodPut, "/api/v1/operator/matches/:id/odds", operator, s.putOdds},
 		{http.MethodPut, "/api/v1/operator/matches/:id/result", operator, s.putResult},
 		{http.MethodPost, "/api/v1/operator/matches/:id/cancel", operator, s.cancelMatch},
+		{http.MethodPost, "/api/v1/operator/import/openfootball", operator, s.importOpenfootball},
 	}
 }
 
