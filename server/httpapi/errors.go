@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -111,7 +112,8 @@ func toErrorBody(err error) (int, ErrorBody) {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
-	case errors.As(err, &se):
+	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF):
+		// A truncated body is as malformed as a syntax error.
 		return http.StatusBadRequest, ErrorBody{ErrorDetail{Code: "bad_json", Message: "the request body is not valid JSON"}}
 	case errors.As(err, &te):
 		return http.StatusBadRequest, ErrorBody{ErrorDetail{Code: "bad_json", Message: "a field has the wrong type",
