@@ -4,6 +4,8 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -18,6 +20,7 @@ import (
 	"github.com/betcity/betcity/server/database"
 	"github.com/betcity/betcity/server/httpapi"
 	"github.com/betcity/betcity/server/migrate"
+	"github.com/betcity/betcity/server/storage"
 )
 
 // Options are the knobs that are not configuration: what the binary was
@@ -40,6 +43,7 @@ type App struct {
 	DB       *database.DB
 	Accounts *accounts.Service
 	Betting  *betting.Service
+	Storage  storage.Store
 	Server   *httpapi.Server
 	Logger   *slog.Logger
 }
@@ -73,6 +77,14 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 	}
 	if err := cfg.EnsureJWTSecret(); err != nil {
 		return nil, err
+	}
+	// Opening only parses the URL and loads credentials; it makes no network
+	// call, so a storage outage does not stop the start (uploads then answer
+	// 503 storage_unavailable while everything else works). A malformed URL
+	// is a configuration error and does stop it.
+	store, err := storage.Open(ctx, cfg.Storage)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
 	}
 	db, err := OpenDB(ctx, cfg)
 	if err != nil {
@@ -124,13 +136,23 @@ func New(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 		Tokens:       tokens,
 		Clock:        opt.Clock,
 		DB:           db,
+		Storage:      store,
+		MediaKey:     deriveKey(cfg.JWTSecret.Reveal(), "betcity media urls v1"),
 		SPA:          opt.SPA,
 		Flags:        opt.Flags,
 		ClockControl: opt.ClockControl,
 		Version:      opt.Version,
 	})
 	ok = true
-	return &App{Config: cfg, DB: db, Accounts: acc, Betting: bet, Server: srv, Logger: opt.Logger}, nil
+	return &App{Config: cfg, DB: db, Accounts: acc, Betting: bet, Storage: store, Server: srv, Logger: opt.Logger}, nil
+}
+
+// deriveKey gives each use of the shared secret its own key, so a value
+// signed for one purpose (a media URL) can never pass as another (a JWT).
+func deriveKey(secret, purpose string) []byte {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
 }
 
 func (a *App) Close() error {

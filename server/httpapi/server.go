@@ -19,6 +19,7 @@ import (
 	"github.com/betcity/betcity/server/auth"
 	"github.com/betcity/betcity/server/betting"
 	"github.com/betcity/betcity/server/clock"
+	"github.com/betcity/betcity/server/storage"
 )
 
 // Pinger reports whether the database answers.
@@ -35,6 +36,11 @@ type Deps struct {
 	Tokens     *auth.Tokens
 	Clock      clock.Clock
 	DB         Pinger
+	// Storage keeps avatars and logos where every instance sees them.
+	Storage storage.Store
+	// MediaKey signs avatar URLs (capability links for <img> tags); every
+	// instance must derive the same key, e.g. from the shared JWT secret.
+	MediaKey []byte
 	// SPA is the built web app (web/dist); nil serves no UI.
 	SPA fs.FS
 	// Flags holds the team flag images (assets/flags).

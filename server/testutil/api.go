@@ -46,6 +46,10 @@ func WithEnv(k, v string) AppOption {
 	return func(env map[string]string, _ *app.Options) { env[k] = v }
 }
 
+// WithStorage points the app at a storage URL (BETCITY_STORAGE); apps given
+// the same URL share uploads, like instances behind a load balancer.
+func WithStorage(url string) AppOption { return WithEnv("BETCITY_STORAGE", url) }
+
 // NewApp starts an app on a fresh database of the given dialect.
 func NewApp(t testing.TB, driver config.Driver, opts ...AppOption) *TestApp {
 	t.Helper()
@@ -71,7 +75,11 @@ func NewAppOn(t testing.TB, driver config.Driver, dsn string, opts ...AppOption)
 	if os.Getenv("BETCITY_TEST_LOG") != "" {
 		opt.Logger = slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	}
-	env["BETCITY_STORAGE"] = "file://" + filepath.ToSlash(filepath.Join(env["BETCITY_DATA_DIR"], "uploads"))
+	if env["BETCITY_STORAGE"] == "" {
+		// Each app gets its own folder unless the test shares one (see
+		// WithStorage), like instances on one EFS mount or S3 bucket.
+		env["BETCITY_STORAGE"] = "file://" + filepath.ToSlash(filepath.Join(env["BETCITY_DATA_DIR"], "uploads"))
+	}
 	cfg, err := config.Load(Env(driver, dsn, env))
 	if err != nil {
 		t.Fatal(err)
