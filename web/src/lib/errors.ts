@@ -7,6 +7,7 @@ export function errorMessage(e: unknown): string {
     const key = `err.${e.code}`;
     if (hasKey(key)) return t(key, { seconds: e.retryAfter ?? 60 });
     if (e.status >= 500) return t('err.server');
+    if (e.status === 404 && /^not found$/i.test(e.message)) return t('err.not_found');
     return e.message || t('err.unknown');
   }
   return t('err.unknown');

@@ -303,6 +303,8 @@ export const en = {
   'err.payload_too_large': 'The file is too large (5 MB at most).',
   'err.unsupported_media_type': 'This file type is not supported.',
   'err.invalid_token': 'This link is invalid or has expired.',
+  'err.no_tournament': 'Your company is not enrolled in a tournament yet.',
+  'err.not_implemented': 'This part of BetCity is not available yet.',
   'err.rate_limited': 'Too many requests. Try again in {seconds} seconds.',
 } as const;
 

@@ -305,5 +305,7 @@ export const fr: Record<MessageKey, string> = {
   'err.payload_too_large': 'Le fichier est trop volumineux (5 Mo maximum).',
   'err.unsupported_media_type': 'Ce type de fichier n’est pas accepté.',
   'err.invalid_token': 'Ce lien est invalide ou a expiré.',
+  'err.no_tournament': 'Votre entreprise n’est inscrite à aucune compétition pour le moment.',
+  'err.not_implemented': 'Cette partie de BetCity n’est pas encore disponible.',
   'err.rate_limited': 'Trop de requêtes. Réessayez dans {seconds} secondes.',
 };
