@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/betcity/betcity/server/accounts"
+	"github.com/betcity/betcity/server/storage"
 )
 
 // Response shapes are kept apart from database models, so a new column never
@@ -89,11 +90,21 @@ type inviteJSON struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// mediaURL turns a storage key into the URL the browser loads.
+// mediaURL turns a storage key into the URL the browser loads: the logo's
+// plain /media/ URL, or for an avatar a signed link that works in an <img>
+// tag for members of the key's company (see handlers_media.go). The company
+// is read from the key, which the upload handlers prefix with it.
 func (s *Server) mediaURL(key *string) *string {
 	if key == nil || *key == "" {
 		return nil
 	}
-	u := "/media/" + *key
+	companyID, kind, ok := parseMediaKey(*key)
+	if !ok {
+		return nil // not a key we made; the media route would refuse it
+	}
+	u := storage.MediaPrefix + *key
+	if kind == mediaAvatar {
+		u = s.signedAvatarURL(companyID, *key)
+	}
 	return &u
 }

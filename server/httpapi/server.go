@@ -53,6 +53,8 @@ type Deps struct {
 type Server struct {
 	deps Deps
 	echo *echo.Echo
+	// imageSlots bounds how many uploads are decoded at once (memory).
+	imageSlots chan struct{}
 }
 
 // New builds the Echo instance with every route registered.
@@ -63,7 +65,7 @@ func New(deps Deps) *Server {
 	e.HTTPErrorHandler = errorHandler(deps.Logger)
 	// The ALB terminates TLS and forwards the client address.
 	e.IPExtractor = echo.ExtractIPFromXFFHeader(echo.TrustLoopback(true), echo.TrustPrivateNet(true))
-	s := &Server{deps: deps, echo: e}
+	s := &Server{deps: deps, echo: e, imageSlots: make(chan struct{}, 2)}
 
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		Generator: func() string { return auth.RandomID(12) },
