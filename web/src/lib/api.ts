@@ -46,6 +46,17 @@ export function parseError(status: number, bodyText: string, headers?: { get(nam
 }
 
 let accessToken: string | null = null;
+
+// Server time minus local time, from the Date header (1 s resolution): countdowns follow the
+// server's clock, which decides when bets lock, even when the phone's clock is off.
+let serverOffset = 0;
+export function serverNow(): number {
+  return Date.now() + serverOffset;
+}
+export function noteServerDate(date: string | null, sentAt: number) {
+  const t = date ? Date.parse(date) : NaN;
+  if (Number.isFinite(t)) serverOffset = t + 500 - (sentAt + Date.now()) / 2;
+}
 let onSession: (a: AuthResponse | null) => void = () => {};
 
 export function setAccessToken(t: string | null) {
@@ -119,7 +130,10 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
       headers['Content-Type'] = 'application/json';
     }
     try {
-      return await fetch(buildUrl(path, opts.query), { method, headers, body, signal: opts.signal, credentials: 'same-origin' });
+      const sentAt = Date.now();
+      const res = await fetch(buildUrl(path, opts.query), { method, headers, body, signal: opts.signal, credentials: 'same-origin' });
+      noteServerDate(res.headers.get('Date'), sentAt);
+      return res;
     } catch (e) {
       if ((e as Error)?.name === 'AbortError') throw e;
       throw new ApiError(0, 'network_error', 'Network error');

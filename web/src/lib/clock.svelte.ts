@@ -1,12 +1,15 @@
-// One shared ticking clock for countdowns (a single interval for the whole page).
-const c = $state({ now: Date.now() });
+// One shared ticking clock for countdowns (a single interval for the whole page), on server time.
+import { serverNow } from './api';
+
+const c = $state({ now: serverNow() });
 let timer: ReturnType<typeof setInterval> | null = null;
 let users = 0;
 
 export function useClock() {
   $effect(() => {
     users++;
-    if (!timer) timer = setInterval(() => (c.now = Date.now()), 1000);
+    c.now = serverNow();
+    if (!timer) timer = setInterval(() => (c.now = serverNow()), 1000);
     return () => {
       if (--users === 0 && timer) {
         clearInterval(timer);

@@ -63,3 +63,14 @@ describe('idempotencyKey', () => {
     expect(idempotencyKey()).not.toBe(a);
   });
 });
+
+import { noteServerDate, serverNow } from './api';
+describe('server clock', () => {
+  it('follows the Date header of the last response', () => {
+    const sent = Date.now();
+    noteServerDate(new Date(sent + 3 * 3600_000).toUTCString(), sent);
+    expect(Math.abs(serverNow() - (Date.now() + 3 * 3600_000))).toBeLessThan(1500);
+    noteServerDate(new Date(Date.now()).toUTCString(), Date.now());
+    expect(Math.abs(serverNow() - Date.now())).toBeLessThan(1500);
+  });
+});
