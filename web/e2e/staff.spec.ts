@@ -20,6 +20,19 @@ test('an invitation link leads to a sign-up page showing the company, and into t
   await page.goto(site(ACME.slug) + '/admin');
   await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
 
+  // Profile: display name and an avatar (previewed before upload).
+  await page.getByRole('button', { name: /Account menu/ }).click();
+  await page.getByRole('link', { name: 'Profile' }).click();
+  await page.getByLabel('Display name').fill('Camille M.');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
+  await page.getByLabel('Choose an image').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
+  await expect(page.getByAltText('Preview of the new avatar')).toBeVisible();
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.getByRole('button', { name: 'Remove' })).toBeVisible();
+  await screenshots(page, 'profile');
+
   // The link was single-use.
   await page.goto(site(ACME.slug) + '/leaderboards');
   await expect(page.getByRole('heading', { name: 'Leaderboards' })).toBeVisible();
