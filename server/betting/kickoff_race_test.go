@@ -38,7 +38,7 @@ func TestKickoffRace(t *testing.T) {
 		// Pinned one second before kickoff: tokens issued just now stay valid.
 		w.a.Clock.Set(kickoff.Add(-time.Second))
 
-		const opsPerMember = 10
+		const opsPerMember = 8
 		type opResult struct {
 			kind       string // put, del
 			stake      int64
@@ -91,8 +91,8 @@ func TestKickoffRace(t *testing.T) {
 			}(i)
 		}
 		close(start)
-		// Move the clock once a third of the storm is answered.
-		for done.Load() < total/3 {
+		// Move the clock once a quarter of the storm is answered.
+		for done.Load() < total/4 {
 			time.Sleep(time.Millisecond)
 		}
 		w.a.Clock.Set(kickoff)
