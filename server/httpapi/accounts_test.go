@@ -59,6 +59,7 @@ func newInvite(t *testing.T, a *testutil.TestApp, co *testutil.Company, body map
 }
 
 func TestSignupByInvite(t *testing.T) {
+	t.Parallel()
 	testutil.EachDriver(t, func(t *testing.T, d config.Driver) {
 		a := testutil.NewApp(t, d)
 		acme := a.SeedCompany(t, "acme")
@@ -134,6 +135,7 @@ func TestSignupByInvite(t *testing.T) {
 
 // Five people click one single-use link at the same moment: one gets in.
 func TestSingleUseInviteUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	testutil.EachDriver(t, func(t *testing.T, d config.Driver) {
 		a := testutil.NewApp(t, d)
 		acme := a.SeedCompany(t, "acme")
@@ -170,6 +172,7 @@ func TestSingleUseInviteUnderConcurrency(t *testing.T) {
 }
 
 func TestSignupByAllowedDomain(t *testing.T) {
+	t.Parallel()
 	testutil.EachDriver(t, func(t *testing.T, d config.Driver) {
 		a := testutil.NewApp(t, d)
 		acme := a.SeedCompany(t, "acme")
@@ -208,6 +211,7 @@ func TestSignupByAllowedDomain(t *testing.T) {
 }
 
 func TestLastAdmin(t *testing.T) {
+	t.Parallel()
 	testutil.EachDriver(t, func(t *testing.T, d config.Driver) {
 		a := testutil.NewApp(t, d)
 		acme := a.SeedCompany(t, "acme")
@@ -238,6 +242,7 @@ func TestLastAdmin(t *testing.T) {
 }
 
 func TestTeams(t *testing.T) {
+	t.Parallel()
 	testutil.EachDriver(t, func(t *testing.T, d config.Driver) {
 		a := testutil.NewApp(t, d)
 		acme := a.SeedCompany(t, "acme")
@@ -313,6 +318,7 @@ func TestTeams(t *testing.T) {
 }
 
 func TestPasswordResetLink(t *testing.T) {
+	t.Parallel()
 	testutil.EachDriver(t, func(t *testing.T, d config.Driver) {
 		a := testutil.NewApp(t, d)
 		acme := a.SeedCompany(t, "acme")
@@ -357,6 +363,7 @@ func TestPasswordResetLink(t *testing.T) {
 }
 
 func TestMembersPagination(t *testing.T) {
+	t.Parallel()
 	testutil.EachDriver(t, func(t *testing.T, d config.Driver) {
 		a := testutil.NewApp(t, d)
 		acme := a.SeedCompany(t, "acme")
@@ -418,6 +425,7 @@ func TestMembersPagination(t *testing.T) {
 
 // Every error, whatever its cause, has the one shape.
 func TestErrorShape(t *testing.T) {
+	t.Parallel()
 	testutil.EachDriver(t, func(t *testing.T, d config.Driver) {
 		a := testutil.NewApp(t, d)
 		acme := a.SeedCompany(t, "acme")

@@ -77,6 +77,7 @@ func resolve(t *testing.T, doc map[string]any, v map[string]any) map[string]any 
 // table in step: every registered route is documented with the role the
 // table gives it, and every documented operation is served.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
 	a := testutil.NewApp(t, config.SQLite)
 	doc := fetchSpec(t, a)
 	if doc["openapi"] != "3.0.3" {
@@ -205,6 +206,7 @@ func anySlice(in []map[string]any) []any {
 // The document is usable on its own: its references resolve, it declares
 // the bearer scheme and the error shape, and it states the betting rule.
 func TestOpenAPIDocument(t *testing.T) {
+	t.Parallel()
 	a := testutil.NewApp(t, config.SQLite)
 	doc := fetchSpec(t, a)
 	raw, _ := json.Marshal(doc)

@@ -28,6 +28,7 @@ func companyAud(id int64) string { return fmt.Sprintf("betcity:company:%d", id) 
 
 // The access token guard refuses every forged, confused or stale token.
 func TestJWTAttacks(t *testing.T) {
+	t.Parallel()
 	testutil.EachDriver(t, func(t *testing.T, d config.Driver) {
 		a := testutil.NewApp(t, d)
 		acme := a.SeedCompany(t, "acme")
@@ -167,6 +168,7 @@ func loginResp(t *testing.T, a *testutil.TestApp, host, email, pw string) (strin
 }
 
 func TestRefreshRotationAndReuse(t *testing.T) {
+	t.Parallel()
 	testutil.EachDriver(t, func(t *testing.T, d config.Driver) {
 		a := testutil.NewApp(t, d)
 		acme := a.SeedCompany(t, "acme")
@@ -225,6 +227,7 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 }
 
 func TestSessionsEnd(t *testing.T) {
+	t.Parallel()
 	testutil.EachDriver(t, func(t *testing.T, d config.Driver) {
 		a := testutil.NewApp(t, d)
 		acme := a.SeedCompany(t, "acme")
@@ -289,6 +292,7 @@ func TestSessionsEnd(t *testing.T) {
 }
 
 func TestRefreshCookieAttributes(t *testing.T) {
+	t.Parallel()
 	check := func(t *testing.T, ck *http.Cookie, secure bool) {
 		t.Helper()
 		if !ck.HttpOnly || ck.Path != "/api/v1/auth" || ck.SameSite != http.SameSiteStrictMode || ck.Secure != secure {

@@ -94,6 +94,7 @@ func bodyFor(method string) any {
 // Every company-scoped route, present and future, refuses other tenants'
 // tokens, and never answers with acme's data.
 func TestCrossTenantMatrix(t *testing.T) {
+	t.Parallel()
 	testutil.EachDriver(t, func(t *testing.T, d config.Driver) {
 		w := newAcmeWorld(t, d)
 		a, acme, globex := w.a, w.acme, w.globex
@@ -198,6 +199,7 @@ func TestCrossTenantMatrix(t *testing.T) {
 // globex's own admin, on globex's host, names acme's objects by ID: every
 // such call is "not found", and acme's objects are unchanged.
 func TestForeignIDsAreNotFound(t *testing.T) {
+	t.Parallel()
 	testutil.EachDriver(t, func(t *testing.T, d config.Driver) {
 		w := newAcmeWorld(t, d)
 		a, acme, globex := w.a, w.acme, w.globex

@@ -31,6 +31,7 @@ func assert429(t *testing.T, what string, r *testutil.Resp) {
 // The login throttle lives in the database: two instances behind a load
 // balancer count the same failures.
 func TestThrottleAcrossInstances(t *testing.T) {
+	t.Parallel()
 	testutil.EachDriver(t, func(t *testing.T, d config.Driver) {
 		dsn := testutil.NewDatabase(t, d)
 		a1 := testutil.NewAppOn(t, d, dsn)
@@ -79,6 +80,7 @@ func TestThrottleAcrossInstances(t *testing.T) {
 // One address spraying many accounts is stopped after 30 failures, on
 // every instance, while other addresses are not.
 func TestThrottlePerIP(t *testing.T) {
+	t.Parallel()
 	testutil.EachDriver(t, func(t *testing.T, d config.Driver) {
 		dsn := testutil.NewDatabase(t, d)
 		a1 := testutil.NewAppOn(t, d, dsn)
