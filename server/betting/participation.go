@@ -149,6 +149,7 @@ WHERE u.company_id = ? AND u.active = ?`, companyID, true).Scan(&members).Error;
 	if noTeam > 0 {
 		teams = append(teams, MissingTeam{Name: "", MissingMembers: noTeam})
 	}
+	// Most missing first; among equals, named teams by name, then "no team".
 	sort.SliceStable(teams, func(i, j int) bool { return teams[i].MissingMembers > teams[j].MissingMembers })
 	rep.Teams = teams
 	if rep.Teams == nil {
