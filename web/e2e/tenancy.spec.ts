@@ -86,3 +86,21 @@ test("a member of another company sees nothing of this company", async ({ page }
   expect(own.status).toBe(200);
   expect(own.body.email).toBe(GLOBEX.admin.email);
 });
+
+test('keyboard only: skip link, labelled fields, submit with Enter', async ({ page }) => {
+  await page.goto(site(ACME.slug) + '/login');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+  await page.getByLabel('Email').focus();
+  await page.keyboard.type(ACME.admin.email);
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Password')).toBeFocused();
+  await page.keyboard.type(ACME.admin.password);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Matches', level: 1 })).toBeVisible();
+  // In-app navigation moves focus to the new page's heading.
+  await page.getByRole('link', { name: 'My bets' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'My bets', level: 1 })).toBeFocused();
+});
