@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -92,16 +93,17 @@ func (h *haproxy) setState(slot, state string) error {
 	return err
 }
 
-// status returns each backend server's status column from "show stat"
-// (UP, DOWN, MAINT, DRAIN, "UP 1/2"...).
-func (h *haproxy) status() (map[string]string, error) {
+// stat returns "show stat" as proxy/server -> column -> value, e.g.
+// stat["be/s1"]["status"] ("UP", "DOWN", "MAINT", "UP 1/2"...),
+// stat["be/BACKEND"]["wretr"], stat["fe/FRONTEND"]["hrsp_5xx"].
+func (h *haproxy) stat() (map[string]map[string]string, error) {
 	out, err := h.cmd("show stat")
 	if err != nil {
 		return nil, err
 	}
 	sc := bufio.NewScanner(strings.NewReader(out))
 	var cols []string
-	res := map[string]string{}
+	res := map[string]map[string]string{}
 	for sc.Scan() {
 		line := sc.Text()
 		if strings.HasPrefix(line, "# ") {
@@ -109,16 +111,54 @@ func (h *haproxy) status() (map[string]string, error) {
 			continue
 		}
 		f := strings.Split(line, ",")
-		if len(cols) == 0 || len(f) < len(cols)-1 || f[0] != "be" || f[1] == "BACKEND" {
+		if len(cols) == 0 || len(f) < 2 {
 			continue
 		}
+		row := map[string]string{}
 		for i, c := range cols {
-			if c == "status" && i < len(f) {
-				res[f[1]] = f[i]
+			if i < len(f) {
+				row[c] = f[i]
 			}
+		}
+		res[f[0]+"/"+f[1]] = row
+	}
+	return res, nil
+}
+
+func (h *haproxy) status() (map[string]string, error) {
+	st, err := h.stat()
+	if err != nil {
+		return nil, err
+	}
+	res := map[string]string{}
+	for k, row := range st {
+		if name, ok := strings.CutPrefix(k, "be/"); ok && name != "BACKEND" {
+			res[name] = row["status"]
 		}
 	}
 	return res, nil
+}
+
+// lbCounters are haproxy's own view: what it answered with 5xx, the
+// connection and response errors it met, how often it retried and
+// redispatched to another server.
+type lbCounters struct{ fe5xx, econ, eresp, retries, redispatches int64 }
+
+func (h *haproxy) counters() lbCounters {
+	st, err := h.stat()
+	if err != nil {
+		return lbCounters{}
+	}
+	n := func(k, c string) int64 {
+		v, _ := strconv.ParseInt(st[k][c], 10, 64)
+		return v
+	}
+	return lbCounters{fe5xx: n("fe/FRONTEND", "hrsp_5xx"), econ: n("be/BACKEND", "econ"), eresp: n("be/BACKEND", "eresp"),
+		retries: n("be/BACKEND", "wretr"), redispatches: n("be/BACKEND", "wredis")}
+}
+
+func (c lbCounters) minus(o lbCounters) lbCounters {
+	return lbCounters{c.fe5xx - o.fe5xx, c.econ - o.econ, c.eresp - o.eresp, c.retries - o.retries, c.redispatches - o.redispatches}
 }
 
 // waitStatus waits until the server's status is exactly want ("UP", "DOWN",

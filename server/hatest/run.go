@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	_ "image/gif" // decoders for whatever the server serves back
+	_ "image/jpeg"
 	"image/png"
 	"io"
 	"net/http"
@@ -50,6 +52,7 @@ type Config struct {
 type phaseResult struct {
 	name   string
 	checks []check
+	lb     lbCounters // haproxy counters during the phase
 }
 
 type check struct {
@@ -234,7 +237,9 @@ func (r *rehearsal) phase(name string, f func(p *phaseResult)) {
 	}
 	r.logf("=== phase %s", name)
 	r.load.setPhase(name)
+	before := r.hap.counters()
 	f(p)
+	p.lb = r.hap.counters().minus(before)
 }
 
 func (p *phaseResult) add(what string, ok bool, format string, a ...any) {
@@ -567,6 +572,11 @@ func (r *rehearsal) report(bets []*logicalBet, iv *invariants) string {
 		row(p.name, per[p.name])
 	}
 	row("total", total)
+	fmt.Fprintf(&b, "\nhaproxy's own counters per phase (the load balancer's view):\n")
+	fmt.Fprintf(&b, "%-14s %12s %10s %10s %8s %13s\n", "phase", "5xx to client", "conn errs", "resp errs", "retries", "redispatches")
+	for _, p := range r.phases {
+		fmt.Fprintf(&b, "%-14s %12d %10d %10d %8d %13d\n", p.name, p.lb.fe5xx, p.lb.econ, p.lb.eresp, p.lb.retries, p.lb.redispatches)
+	}
 	fmt.Fprintf(&b, "\nInvariants (read from MariaDB directly after the load stopped):\n")
 	mark := func(ok bool) string {
 		if ok {
