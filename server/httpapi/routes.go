@@ -67,7 +67,11 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/api/v1/participation/activity", hrOrAdmin, s.activity},
 		{http.MethodGet, "/api/v1/participation/activity.csv", hrOrAdmin, s.activityCSV},
 
-		// Images: avatars (members of the same company only) and the logo (public)
+		// Images. PUT takes the raw image as the request body, not a form
+		// (image/png, jpeg, webp or gif; the type is sniffed from the bytes,
+		// at most 5 MB) and answers the user / the company settings. Avatars
+		// are served to members of the same company only, through signed
+		// /media/ links; the logo is public (the login page shows it).
 		{http.MethodPut, "/api/v1/me/avatar", member, s.putAvatar},
 		{http.MethodDelete, "/api/v1/me/avatar", member, s.deleteAvatar},
 		{http.MethodPut, "/api/v1/company/logo", admin, s.putLogo},
