@@ -14,6 +14,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+	// Zones for `import --tz` and ?tz= on hosts without a zoneinfo database.
+	_ "time/tzdata"
 
 	"github.com/betcity/betcity/server/app"
 	"github.com/betcity/betcity/server/config"
