@@ -46,9 +46,18 @@ func demoCmd(ctx context.Context, args []string, getenv config.Getenv, stdout, s
 	fmt.Fprintf(stdout, "  Password:      %s   (set when an account is created; changed passwords are kept)\n", cred.Password)
 	if !cred.NextKickoff.IsZero() {
 		fmt.Fprintf(stdout, "  Next match open for betting kicks off at %s (in %s).\n",
-			cred.NextKickoff.UTC().Format("2006-01-02 15:04 UTC"), cred.NextKickoff.Sub(clk.Now()).Round(time.Minute))
+			cred.NextKickoff.UTC().Format("2006-01-02 15:04 UTC"), humanDuration(cred.NextKickoff.Sub(clk.Now())))
 	}
 	return nil
+}
+
+// humanDuration renders a wait as "19 min" or "2 h 05 min".
+func humanDuration(d time.Duration) string {
+	m := int(d.Round(time.Minute) / time.Minute)
+	if m < 60 {
+		return fmt.Sprintf("%d min", max(m, 0))
+	}
+	return fmt.Sprintf("%d h %02d min", m/60, m%60)
 }
 
 // tenantURL is where a company is reached in a browser.
