@@ -251,7 +251,18 @@ func (r *rehearsal) phaseKill(p *phaseResult) {
 	start := time.Now()
 	victim := r.ins[1]
 	r.sleep(3 * time.Second)
-	r.logf("kill -9 %s (pid %d)", victim.slot, victim.p.pid())
+	// Kill while haproxy has a request in flight on it, so that a request is
+	// cut mid-way (not only new connections refused).
+	inflight := "0"
+	for t := time.Now(); time.Since(t) < 3*time.Second; {
+		if st, err := r.hap.stat(); err == nil && st["be/"+victim.slot]["scur"] != "0" && st["be/"+victim.slot]["scur"] != "" {
+			inflight = st["be/"+victim.slot]["scur"]
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	r.logf("kill -9 %s (pid %d) with %s request(s) in flight on it", victim.slot, victim.p.pid(), inflight)
+	p.add("kill -9 "+victim.slot, true, "pid %d, %s request(s) in flight on it per haproxy", victim.p.pid(), inflight)
 	victim.p.signal(syscall.SIGKILL)
 	victim.p.wait(5 * time.Second)
 	killed := time.Now()
@@ -560,13 +571,13 @@ func (r *rehearsal) report(bets []*logicalBet, iv *invariants) string {
 	fmt.Fprintf(&b, "BetCity HA rehearsal — %s — %d instances behind haproxy, %d virtual users, %s → %s\n",
 		time.Now().UTC().Format(time.RFC3339), len(r.ins), r.cfg.Users, r.cfg.OldVersion, r.cfg.NewVersion)
 	fmt.Fprintf(&b, "requests = HTTP attempts; errors = bets never acknowledged (what a person sees); retries = attempts beyond the first;\n")
-	fmt.Fprintf(&b, "raw 5xx / conn / 429 / 409 = failures seen by the client before a retry; p50/p99 = acknowledged bets, first attempt to 200.\n\n")
-	fmt.Fprintf(&b, "%-14s %6s %8s %7s %8s %8s %6s %5s %5s %7s %7s\n", "phase", "bets", "requests", "errors", "retries", "raw 5xx", "conn", "429", "409", "p50", "p99")
+	fmt.Fprintf(&b, "raw 5xx / conn / 429 / 409 = failures seen by the client before a retry; p50/p99/max = acknowledged bets, first attempt to 200.\n\n")
+	fmt.Fprintf(&b, "%-14s %6s %8s %7s %8s %8s %6s %5s %5s %7s %7s %7s\n", "phase", "bets", "requests", "errors", "retries", "raw 5xx", "conn", "429", "409", "p50", "p99", "max")
 	row := func(name string, s *stats) {
 		if s == nil {
 			s = &stats{}
 		}
-		fmt.Fprintf(&b, "%-14s %6d %8d %7d %8d %8d %6d %5d %5d %7s %7s\n", name, s.bets, s.requests, s.errors, s.retries, s.raw5xx, s.rawConn, s.raw429, s.raw409, s.pct(0.5), s.pct(0.99))
+		fmt.Fprintf(&b, "%-14s %6d %8d %7d %8d %8d %6d %5d %5d %7s %7s %7s\n", name, s.bets, s.requests, s.errors, s.retries, s.raw5xx, s.rawConn, s.raw429, s.raw409, s.pct(0.5), s.pct(0.99), s.pct(1))
 	}
 	for _, p := range r.phases {
 		row(p.name, per[p.name])
