@@ -32,6 +32,12 @@ Usage:
   betcity [serve] [--migrate]     run the API and web app (default)
   betcity migrate [up|status]     apply or show database migrations
   betcity version                 print the version
+  betcity demo                    (re)create the demo company, users and tournament
+  betcity import openfootball FILE [--tz ZONE]
+                                  import or update a tournament from openfootball JSON
+  betcity storage check           check that the configured storage is writable and readable
+  betcity eb-schedule --tournament ID|NAME [--before 30m --after 150m --min 2 --max 4 --format json|ebextensions]
+                                  print Elastic Beanstalk scheduled scaling around kickoffs
 
 Configuration comes from the environment; see README.md.
 `
