@@ -148,111 +148,18 @@ func (s *Service) PlaceBet(ctx context.Context, m Member, matchID int64, in BetI
 	}
 	hash := requestHash(matchID, in)
 	var result PlaceResult
-	err = s.tx(ctx, func(tx *gorm.DB) error {
-		var idem *IdempotencyKey
-		if idemKey != "" {
-			// Inserted first: a concurrent twin blocks on the unique key
-			// until this transaction ends, then replays its answer.
-			idem = &IdempotencyKey{UserID: m.UserID, IdemKey: idemKey, RequestHash: hash, CreatedAt: s.clock.Now()}
-			if err := tx.Create(idem).Error; err != nil {
-				if isDuplicate(err) {
-					return errReplay
-				}
-				return err
-			}
+	// Two first bets of one member on one match can race past the locked
+	// read (there is no row to lock yet): the loser's insert hits the
+	// (match_id, user_id) key. Its transaction rolled back entirely, so it
+	// runs again and finds the winner's bet to change.
+	for attempt := 0; attempt < 3; attempt++ {
+		err = s.tx(ctx, func(tx *gorm.DB) error {
+			return s.placeTx(tx, m, matchID, in, idemKey, hash, w, &result)
+		})
+		if !isDuplicate(err) {
+			break
 		}
-		// Re-read the match inside the transaction: odds and status as of now.
-		var cur Match
-		if err := tx.Where("id = ?", matchID).Take(&cur).Error; err != nil {
-			return err
-		}
-		now := s.clock.Now()
-		if !now.Before(cur.Kickoff) {
-			return errLocked
-		}
-		if !cur.OpenAt(now) {
-			return errNotOpen
-		}
-		var existing Bet
-		found := true
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("match_id = ? AND user_id = ?", matchID, m.UserID).Take(&existing).Error; err != nil {
-			if !errors.Is(err, gorm.ErrRecordNotFound) {
-				return err
-			}
-			found = false
-		}
-		var oldStake int64
-		if found && existing.Status == BetOpen {
-			oldStake = existing.Stake
-		}
-		delta := in.Stake - oldStake
-		if delta > 0 {
-			// The conditional update is what keeps a balance from going
-			// negative under any concurrency.
-			res := tx.Model(&Wallet{}).Where("id = ? AND balance >= ?", w.ID, delta).
-				Updates(map[string]any{"balance": gorm.Expr("balance - ?", delta), "updated_at": now})
-			if res.Error != nil {
-				return res.Error
-			}
-			if res.RowsAffected != 1 {
-				var bal int64
-				tx.Model(&Wallet{}).Where("id = ?", w.ID).Select("balance").Scan(&bal)
-				return insufficient(bal + oldStake)
-			}
-		} else if delta < 0 {
-			if err := tx.Model(&Wallet{}).Where("id = ?", w.ID).
-				Updates(map[string]any{"balance": gorm.Expr("balance - ?", delta), "updated_at": now}).Error; err != nil {
-				return err
-			}
-		}
-		bet := Bet{CompanyID: m.CompanyID, TournamentID: cur.TournamentID, MatchID: matchID, UserID: m.UserID, WalletID: w.ID,
-			Pick: in.Pick, Stake: in.Stake, Odds: cur.OddsFor(in.Pick), Status: BetOpen, PlacedAt: now, UpdatedAt: now}
-		if in.Score != nil {
-			h, a := in.Score.Home, in.Score.Away
-			bet.ScoreHome, bet.ScoreAway = &h, &a
-		}
-		if found {
-			bet.ID = existing.ID
-			if existing.Status == BetOpen {
-				bet.PlacedAt = existing.PlacedAt
-			}
-			if err := tx.Model(&Bet{}).Where("id = ?", existing.ID).Updates(map[string]any{
-				"pick": bet.Pick, "stake": bet.Stake, "odds": bet.Odds, "score_home": bet.ScoreHome, "score_away": bet.ScoreAway,
-				"status": BetOpen, "payout": 0, "bonus": 0, "placed_at": bet.PlacedAt, "updated_at": now, "settled_at": nil,
-			}).Error; err != nil {
-				return err
-			}
-		} else if err := tx.Create(&bet).Error; err != nil {
-			return err
-		}
-		entries := []LedgerEntry{}
-		if oldStake > 0 {
-			entries = append(entries, LedgerEntry{Kind: LedgerRefund, Amount: oldStake})
-		}
-		entries = append(entries, LedgerEntry{Kind: LedgerStake, Amount: -in.Stake})
-		for i := range entries {
-			e := &entries[i]
-			e.WalletID, e.CompanyID, e.TournamentID, e.UserID, e.CreatedAt = w.ID, m.CompanyID, cur.TournamentID, m.UserID, now
-			e.BetID, e.MatchID = &bet.ID, &matchID
-		}
-		if err := tx.Create(&entries).Error; err != nil {
-			return err
-		}
-		var bal int64
-		if err := tx.Model(&Wallet{}).Where("id = ?", w.ID).Select("balance").Scan(&bal).Error; err != nil {
-			return err
-		}
-		result = PlaceResult{Bet: bet, Balance: bal}
-		if idem != nil {
-			body, err := json.Marshal(result)
-			if err != nil {
-				return err
-			}
-			resp := string(body)
-			return tx.Model(&IdempotencyKey{}).Where("id = ?", idem.ID).Updates(map[string]any{"status_code": 200, "response": resp}).Error
-		}
-		return nil
-	})
+	}
 	if errors.Is(err, errReplay) {
 		return s.replay(ctx, m.UserID, idemKey, hash)
 	}
@@ -260,6 +167,113 @@ func (s *Service) PlaceBet(ctx context.Context, m Member, matchID int64, in BetI
 		return nil, err
 	}
 	return &result, nil
+}
+
+// placeTx is PlaceBet's transaction.
+func (s *Service) placeTx(tx *gorm.DB, m Member, matchID int64, in BetInput, idemKey, hash string, w *Wallet, out *PlaceResult) error {
+	var idem *IdempotencyKey
+	if idemKey != "" {
+		// Inserted first: a concurrent twin blocks on the unique key
+		// until this transaction ends, then replays its answer.
+		idem = &IdempotencyKey{UserID: m.UserID, IdemKey: idemKey, RequestHash: hash, CreatedAt: s.clock.Now()}
+		if err := tx.Create(idem).Error; err != nil {
+			if isDuplicate(err) {
+				return errReplay
+			}
+			return err
+		}
+	}
+	// Re-read the match inside the transaction: odds and status as of now.
+	var cur Match
+	if err := tx.Where("id = ?", matchID).Take(&cur).Error; err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	if !now.Before(cur.Kickoff) {
+		return errLocked
+	}
+	if !cur.OpenAt(now) {
+		return errNotOpen
+	}
+	var existing Bet
+	found := true
+	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("match_id = ? AND user_id = ?", matchID, m.UserID).Take(&existing).Error; err != nil {
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		found = false
+	}
+	var oldStake int64
+	if found && existing.Status == BetOpen {
+		oldStake = existing.Stake
+	}
+	delta := in.Stake - oldStake
+	if delta > 0 {
+		// The conditional update is what keeps a balance from going
+		// negative under any concurrency.
+		res := tx.Model(&Wallet{}).Where("id = ? AND balance >= ?", w.ID, delta).
+			Updates(map[string]any{"balance": gorm.Expr("balance - ?", delta), "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			var bal int64
+			tx.Model(&Wallet{}).Where("id = ?", w.ID).Select("balance").Scan(&bal)
+			return insufficient(bal + oldStake)
+		}
+	} else if delta < 0 {
+		if err := tx.Model(&Wallet{}).Where("id = ?", w.ID).
+			Updates(map[string]any{"balance": gorm.Expr("balance - ?", delta), "updated_at": now}).Error; err != nil {
+			return err
+		}
+	}
+	bet := Bet{CompanyID: m.CompanyID, TournamentID: cur.TournamentID, MatchID: matchID, UserID: m.UserID, WalletID: w.ID,
+		Pick: in.Pick, Stake: in.Stake, Odds: cur.OddsFor(in.Pick), Status: BetOpen, PlacedAt: now, UpdatedAt: now}
+	if in.Score != nil {
+		h, a := in.Score.Home, in.Score.Away
+		bet.ScoreHome, bet.ScoreAway = &h, &a
+	}
+	if found {
+		bet.ID = existing.ID
+		if existing.Status == BetOpen {
+			bet.PlacedAt = existing.PlacedAt
+		}
+		if err := tx.Model(&Bet{}).Where("id = ?", existing.ID).Updates(map[string]any{
+			"pick": bet.Pick, "stake": bet.Stake, "odds": bet.Odds, "score_home": bet.ScoreHome, "score_away": bet.ScoreAway,
+			"status": BetOpen, "payout": 0, "bonus": 0, "placed_at": bet.PlacedAt, "updated_at": now, "settled_at": nil,
+		}).Error; err != nil {
+			return err
+		}
+	} else if err := tx.Create(&bet).Error; err != nil {
+		return err
+	}
+	entries := []LedgerEntry{}
+	if oldStake > 0 {
+		entries = append(entries, LedgerEntry{Kind: LedgerRefund, Amount: oldStake})
+	}
+	entries = append(entries, LedgerEntry{Kind: LedgerStake, Amount: -in.Stake})
+	for i := range entries {
+		e := &entries[i]
+		e.WalletID, e.CompanyID, e.TournamentID, e.UserID, e.CreatedAt = w.ID, m.CompanyID, cur.TournamentID, m.UserID, now
+		e.BetID, e.MatchID = &bet.ID, &matchID
+	}
+	if err := tx.Create(&entries).Error; err != nil {
+		return err
+	}
+	var bal int64
+	if err := tx.Model(&Wallet{}).Where("id = ?", w.ID).Select("balance").Scan(&bal).Error; err != nil {
+		return err
+	}
+	*out = PlaceResult{Bet: bet, Balance: bal}
+	if idem != nil {
+		body, err := json.Marshal(out)
+		if err != nil {
+			return err
+		}
+		resp := string(body)
+		return tx.Model(&IdempotencyKey{}).Where("id = ?", idem.ID).Updates(map[string]any{"status_code": 200, "response": resp}).Error
+	}
+	return nil
 }
 
 func (s *Service) replay(ctx context.Context, userID int64, key, hash string) (*PlaceResult, error) {
