@@ -2,8 +2,10 @@ package betting
 
 import (
 	"context"
+	"errors"
 	"math/big"
 	"sort"
+	"sync"
 
 	"github.com/betcity/betcity/server/paging"
 )
@@ -64,60 +66,80 @@ func (s *Service) IndividualLeaderboard(ctx context.Context, companyID, userID, 
 	p = p.Normalize()
 	tid := e.TournamentID
 	board := &IndividualBoard{TournamentID: tid}
-	db := s.db.WithContext(ctx)
-	if err := db.Table("standings").Where("tournament_id = ? AND company_id = ?", tid, companyID).Count(&board.Total).Error; err != nil {
+	// The three reads are independent and each is one index range, so they
+	// run side by side: the answer takes as long as the slowest, not the sum.
+	var wg sync.WaitGroup
+	var errs [3]error
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		errs[0] = s.db.WithContext(ctx).Table("standings").Where("tournament_id = ? AND company_id = ?", tid, companyID).Count(&board.Total).Error
+	}()
+	go func() {
+		defer wg.Done()
+		board.Items, errs[1] = s.leaderPage(ctx, companyID, tid, p)
+	}()
+	go func() {
+		defer wg.Done()
+		board.Me, errs[2] = s.leaderRowOf(ctx, companyID, tid, userID)
+	}()
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
 		return nil, err
 	}
+	return board, nil
+}
+
+const leaderColumns = `s.user_id, s.score, s.correct_picks, s.exact_scores, s.settled_bets, s.sort_key,
+  u.display_name, u.avatar_key, t.name AS team_name`
+
+// leaderPage reads one page in ranking order and ranks its rows.
+func (s *Service) leaderPage(ctx context.Context, companyID, tid int64, p paging.Page) ([]LeaderRow, error) {
+	var rows []LeaderRow
 	// Deferred join: the inner query reads only the covering index, so a
 	// deep page does not fetch the rows it skips.
-	err = db.Raw(`SELECT s.user_id, s.score, s.correct_picks, s.exact_scores, s.settled_bets, s.sort_key,
-  u.display_name, u.avatar_key, t.name AS team_name
+	err := s.db.WithContext(ctx).Raw(`SELECT `+leaderColumns+`
 FROM (SELECT user_id, sort_key FROM standings WHERE tournament_id = ? AND company_id = ?
       ORDER BY sort_key, user_id LIMIT ? OFFSET ?) pg
 JOIN standings s ON s.tournament_id = ? AND s.user_id = pg.user_id
 JOIN users u ON u.id = s.user_id
 LEFT JOIN teams t ON t.id = u.team_id
-ORDER BY pg.sort_key, pg.user_id`, tid, companyID, p.PerPage, p.Offset(), tid).Scan(&board.Items).Error
-	if err != nil {
+ORDER BY pg.sort_key, pg.user_id`, tid, companyID, p.PerPage, p.Offset(), tid).Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return rows, err
+	}
+	// Only the first row's rank needs counting: after it, a row tied with
+	// its predecessor shares its rank, any other row's rank is its position.
+	if rows[0].Rank, err = s.rankOf(ctx, companyID, tid, rows[0].SortKey); err != nil {
 		return nil, err
 	}
-	if len(board.Items) > 0 {
-		first, err := s.rankOf(ctx, companyID, tid, board.Items[0].SortKey)
-		if err != nil {
-			return nil, err
-		}
-		board.Items[0].Rank = first
-		for i := 1; i < len(board.Items); i++ {
-			if board.Items[i].SortKey == board.Items[i-1].SortKey {
-				board.Items[i].Rank = board.Items[i-1].Rank
-			} else {
-				board.Items[i].Rank = int64(p.Offset()+i) + 1
-			}
+	for i := 1; i < len(rows); i++ {
+		if rows[i].SortKey == rows[i-1].SortKey {
+			rows[i].Rank = rows[i-1].Rank
+		} else {
+			rows[i].Rank = int64(p.Offset()+i) + 1
 		}
 	}
-	for i := range board.Items {
-		if board.Items[i].UserID == userID {
-			me := board.Items[i]
-			board.Me = &me
-			return board, nil
-		}
+	return rows, nil
+}
+
+// leaderRowOf is one member's row and rank, or nil without a wallet.
+func (s *Service) leaderRowOf(ctx context.Context, companyID, tid, userID int64) (*LeaderRow, error) {
+	var rows []struct {
+		LeaderRow
+		Better int64
 	}
-	var mine []LeaderRow
-	err = db.Raw(`SELECT s.user_id, s.score, s.correct_picks, s.exact_scores, s.settled_bets, s.sort_key,
-  u.display_name, u.avatar_key, t.name AS team_name
+	err := s.db.WithContext(ctx).Raw(`SELECT `+leaderColumns+`,
+  (SELECT COUNT(*) FROM standings x WHERE x.tournament_id = s.tournament_id AND x.company_id = s.company_id
+     AND x.sort_key < s.sort_key) AS better
 FROM standings s JOIN users u ON u.id = s.user_id LEFT JOIN teams t ON t.id = u.team_id
-WHERE s.tournament_id = ? AND s.user_id = ? AND s.company_id = ?`, tid, userID, companyID).Scan(&mine).Error
-	if err != nil {
+WHERE s.tournament_id = ? AND s.user_id = ? AND s.company_id = ?`, tid, userID, companyID).Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
-	if len(mine) == 1 {
-		me := mine[0]
-		if me.Rank, err = s.rankOf(ctx, companyID, tid, me.SortKey); err != nil {
-			return nil, err
-		}
-		board.Me = &me
-	}
-	return board, nil
+	me := rows[0].LeaderRow
+	me.Rank = rows[0].Better + 1
+	return &me, nil
 }
 
 // rankOf is 1 + the number of the company's standings that sort strictly
