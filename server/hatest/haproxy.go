@@ -142,7 +142,7 @@ func (h *haproxy) status() (map[string]string, error) {
 // lbCounters are haproxy's own view: what it answered with 5xx, the
 // connection and response errors it met, how often it retried and
 // redispatched to another server.
-type lbCounters struct{ fe5xx, econ, eresp, retries, redispatches int64 }
+type lbCounters struct{ fe5xx, econ, eresp, srvAbort, retries, redispatches int64 }
 
 func (h *haproxy) counters() lbCounters {
 	st, err := h.stat()
@@ -154,11 +154,12 @@ func (h *haproxy) counters() lbCounters {
 		return v
 	}
 	return lbCounters{fe5xx: n("fe/FRONTEND", "hrsp_5xx"), econ: n("be/BACKEND", "econ"), eresp: n("be/BACKEND", "eresp"),
-		retries: n("be/BACKEND", "wretr"), redispatches: n("be/BACKEND", "wredis")}
+		srvAbort: n("be/BACKEND", "srv_abrt"),
+		retries:  n("be/BACKEND", "wretr"), redispatches: n("be/BACKEND", "wredis")}
 }
 
 func (c lbCounters) minus(o lbCounters) lbCounters {
-	return lbCounters{c.fe5xx - o.fe5xx, c.econ - o.econ, c.eresp - o.eresp, c.retries - o.retries, c.redispatches - o.redispatches}
+	return lbCounters{c.fe5xx - o.fe5xx, c.econ - o.econ, c.eresp - o.eresp, c.srvAbort - o.srvAbort, c.retries - o.retries, c.redispatches - o.redispatches}
 }
 
 // waitStatus waits until the server's status is exactly want ("UP", "DOWN",

@@ -584,9 +584,9 @@ func (r *rehearsal) report(bets []*logicalBet, iv *invariants) string {
 	}
 	row("total", total)
 	fmt.Fprintf(&b, "\nhaproxy's own counters per phase (the load balancer's view):\n")
-	fmt.Fprintf(&b, "%-14s %12s %10s %10s %8s %13s\n", "phase", "5xx to client", "conn errs", "resp errs", "retries", "redispatches")
+	fmt.Fprintf(&b, "%-14s %12s %10s %10s %10s %8s %13s\n", "phase", "5xx to client", "conn errs", "resp errs", "srv aborts", "retries", "redispatches")
 	for _, p := range r.phases {
-		fmt.Fprintf(&b, "%-14s %12d %10d %10d %8d %13d\n", p.name, p.lb.fe5xx, p.lb.econ, p.lb.eresp, p.lb.retries, p.lb.redispatches)
+		fmt.Fprintf(&b, "%-14s %12d %10d %10d %10d %8d %13d\n", p.name, p.lb.fe5xx, p.lb.econ, p.lb.eresp, p.lb.srvAbort, p.lb.retries, p.lb.redispatches)
 	}
 	fmt.Fprintf(&b, "\nInvariants (read from MariaDB directly after the load stopped):\n")
 	mark := func(ok bool) string {
