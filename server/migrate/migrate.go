@@ -193,32 +193,44 @@ func (r *Runner) Up(ctx context.Context) ([]int, error) {
 		if done[m.Version] {
 			continue
 		}
-		if err := r.apply(ctx, conn, m); err != nil {
+		applied, err := r.apply(ctx, conn, m)
+		if err != nil {
 			return ran, err
 		}
-		ran = append(ran, m.Version)
+		if applied {
+			ran = append(ran, m.Version)
+		}
 	}
 	return ran, nil
 }
 
-func (r *Runner) apply(ctx context.Context, conn *sql.Conn, m Migration) error {
-	// MySQL commits DDL implicitly, so the transaction only makes SQLite
-	// migrations atomic; on MySQL the lock is what keeps runners apart.
+// apply runs one migration unless it is already recorded. MySQL commits DDL
+// implicitly, so there the transaction adds nothing and GET_LOCK keeps
+// runners apart; on SQLite the transaction (BEGIN IMMEDIATE) is both the
+// lock and what makes the migration atomic, hence the re-check inside it.
+func (r *Runner) apply(ctx context.Context, conn *sql.Conn, m Migration) (bool, error) {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&n); err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return false, nil
+	}
 	for i, stmt := range SplitStatements(m.SQL) {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("migration %04d_%s, statement %d: %w", m.Version, m.Name, i+1, err)
+			return false, fmt.Errorf("migration %04d_%s, statement %d: %w", m.Version, m.Name, i+1, err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 		m.Version, m.Name, time.Now().UTC()); err != nil {
-		return fmt.Errorf("record migration %04d: %w", m.Version, err)
+		return false, fmt.Errorf("record migration %04d: %w", m.Version, err)
 	}
-	return tx.Commit()
+	return true, tx.Commit()
 }
 
 // SplitStatements splits a migration file on semicolons that end a line,

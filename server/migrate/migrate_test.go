@@ -15,6 +15,7 @@ import (
 
 	"github.com/betcity/betcity/migrations"
 	"github.com/betcity/betcity/server/config"
+	"github.com/betcity/betcity/server/database"
 	"github.com/betcity/betcity/server/migrate"
 	"github.com/betcity/betcity/server/testutil"
 )
@@ -165,14 +166,16 @@ func TestBadMigrationFiles(t *testing.T) {
 }
 
 // Several runners at once (as several instances starting together) apply
-// each migration exactly once: GET_LOCK serialises them. Only MySQL is
-// shared by several instances; the embedded SQLite file has one server.
-func TestConcurrentRunnersApplyOnceOnMySQL(t *testing.T) {
-	{
-		d := config.MySQL
+// each migration exactly once: GET_LOCK serialises them on MySQL, BEGIN
+// IMMEDIATE on SQLite.
+func TestConcurrentRunnersApplyOnce(t *testing.T) {
+	testutil.EachDriver(t, func(t *testing.T, d config.Driver) {
 		ctx := context.Background()
 		dsn := testutil.NewDatabase(t, d)
 		name := "mysql"
+		if d == config.SQLite {
+			name, dsn = "sqlite", database.SQLiteDSN(dsn)
+		}
 		var wg sync.WaitGroup
 		errs := make([]error, 3)
 		applied := make([][]int, 3)
@@ -206,5 +209,5 @@ func TestConcurrentRunnersApplyOnceOnMySQL(t *testing.T) {
 		if total != len(files) {
 			t.Fatalf("runners applied %v in total, want each of %d migrations once", applied, len(files))
 		}
-	}
+	})
 }
