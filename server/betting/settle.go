@@ -145,31 +145,24 @@ const (
 
 func (s *Service) settle(tx *gorm.DB, m *Match, home, away int, now time.Time) (int64, error) {
 	win := Outcome(home, away)
-	var companies []struct {
-		CompanyID          int64
-		ExactScoreBonusPct int
-	}
-	if err := tx.Table("companies").Select("companies.id AS company_id, companies.exact_score_bonus_pct").
-		Where("companies.id IN (SELECT DISTINCT company_id FROM bets WHERE match_id = ? AND status = ?)", m.ID, BetOpen).
-		Scan(&companies).Error; err != nil {
-		return 0, err
-	}
-	var settled int64
-	for _, c := range companies {
-		// floor(x / 100) written as (x - x % 100) / 100 so MySQL (decimal
-		// division) and SQLite (integer division) agree exactly.
-		res := tx.Exec(`UPDATE bets SET
+	// One pass over the match's bets, each with its company's exact-score
+	// bonus looked up per row (only for exact scores). A pass per company
+	// scanned every bet of the match once per company.
+	//
+	// floor(x / 100) written as (x - x % 100) / 100 so MySQL (decimal
+	// division) and SQLite (integer division) agree exactly.
+	const pct = "(SELECT c.exact_score_bonus_pct FROM companies c WHERE c.id = bets.company_id)"
+	res := tx.Exec(`UPDATE bets SET
   status = CASE WHEN pick = ? THEN ? ELSE ? END,
   payout = CASE WHEN pick = ? THEN (stake * odds - (stake * odds) % 100) / 100 ELSE 0 END,
-  bonus = CASE WHEN pick = ? AND score_home = ? AND score_away = ? THEN (stake * ? - (stake * ?) % 100) / 100 ELSE 0 END,
+  bonus = CASE WHEN pick = ? AND score_home = ? AND score_away = ? THEN (stake * `+pct+` - (stake * `+pct+`) % 100) / 100 ELSE 0 END,
   settled_at = ?, updated_at = ?
-WHERE match_id = ? AND company_id = ? AND status = ?`,
-			win, BetWon, BetLost, win, win, home, away, c.ExactScoreBonusPct, c.ExactScoreBonusPct, now, now, m.ID, c.CompanyID, BetOpen)
-		if res.Error != nil {
-			return 0, res.Error
-		}
-		settled += res.RowsAffected
+WHERE match_id = ? AND status = ? AND company_id IN (SELECT id FROM companies)`,
+		win, BetWon, BetLost, win, win, home, away, now, now, m.ID, BetOpen)
+	if res.Error != nil {
+		return 0, res.Error
 	}
+	settled := res.RowsAffected
 	if settled == 0 {
 		return 0, nil
 	}
