@@ -139,6 +139,16 @@ func (s *Service) PlaceBet(ctx context.Context, m Member, matchID int64, in BetI
 	if err != nil {
 		return nil, err
 	}
+	hash := requestHash(matchID, in)
+	if idemKey != "" {
+		// A retry of a request already answered gets that answer, even
+		// once the match has locked: the bet was placed before kickoff and
+		// the client (whose first answer was lost) must be told so.
+		r, err := s.replay(ctx, m.UserID, idemKey, hash)
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return r, err
+		}
+	}
 	if !s.clock.Now().Before(match.Kickoff) {
 		return nil, errLocked
 	}
@@ -146,7 +156,6 @@ func (s *Service) PlaceBet(ctx context.Context, m Member, matchID int64, in BetI
 	if err != nil {
 		return nil, err
 	}
-	hash := requestHash(matchID, in)
 	var result PlaceResult
 	// Two first bets of one member on one match can race past the locked
 	// read (there is no row to lock yet): the loser's insert hits the
