@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -68,10 +69,15 @@ func NewFixture(ctx context.Context, adminDSN, tag string) (*Fixture, error) {
 	return f, nil
 }
 
-// Drop closes the connection and removes the database.
+// Drop closes the connection and removes the database, unless BENCH_KEEP
+// is set (to look at the data afterwards).
 func (f *Fixture) Drop() {
 	if f.SQL != nil {
 		f.SQL.Close()
+	}
+	if os.Getenv("BENCH_KEEP") != "" {
+		fmt.Fprintf(os.Stderr, "bench: kept database %s (BENCH_KEEP)\n", f.Name)
+		return
 	}
 	if adb, err := sql.Open("mysql", f.admin); err == nil {
 		adb.Exec("DROP DATABASE IF EXISTS `" + f.Name + "`")

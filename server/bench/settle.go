@@ -22,6 +22,8 @@ type SettleConfig struct {
 	// settled standings (0 skips it).
 	LeaderboardIterations int
 	Log                   io.Writer
+	// SeedOnly stops after seeding (with BENCH_KEEP, to study the data).
+	SeedOnly bool
 }
 
 // settleBonusPcts are the seeded companies' exact-score bonuses: settlement
@@ -73,6 +75,9 @@ func RunSettle(ctx context.Context, cfg SettleConfig) ([]Result, error) {
 	logf("  seeded %d members, wallets, standings and open bets on one match in %d companies in %s",
 		n, len(s.Companies), time.Since(t0).Round(time.Millisecond))
 
+	if cfg.SeedOnly {
+		return nil, nil
+	}
 	// Baseline: one plain pass over the same rows, there and back.
 	var base []float64
 	for i := 0; i < cfg.BaselinePasses; i++ {
@@ -135,11 +140,19 @@ func RunSettle(ctx context.Context, cfg SettleConfig) ([]Result, error) {
 		{Name: "settle.correction", Value: corr, Baseline: baseMs, Unit: "ms", Goal: "< 2000 ms", Pass: pass(corr < 2000)},
 	}
 	if cfg.LeaderboardIterations > 0 {
-		p50, p99, err := bareLeaderboard(ctx, f.SQL, s.TournamentID, s.Companies, cfg.LeaderboardIterations)
+		// The leaderboard benchmark ranks one 100,000-member company: give
+		// all the settled standings to the first company to match it.
+		if _, err := f.SQL.ExecContext(ctx, "UPDATE standings SET company_id = ? WHERE tournament_id = ?", s.Companies[0], s.TournamentID); err != nil {
+			return nil, err
+		}
+		if _, err := f.SQL.ExecContext(ctx, "ANALYZE TABLE standings"); err != nil {
+			return nil, err
+		}
+		p50, p99, err := bareLeaderboard(ctx, f.SQL, s.TournamentID, s.Companies[:1], cfg.LeaderboardIterations)
 		if err != nil {
 			return nil, err
 		}
-		logf("  bare leaderboard page (%d standings, %d queries): p50 %.3f ms  p99 %.3f ms", n, cfg.LeaderboardIterations, Ms(p50), Ms(p99))
+		logf("  bare leaderboard page (%d standings in one company, %d queries): p50 %.3f ms  p99 %.3f ms", n, cfg.LeaderboardIterations, Ms(p50), Ms(p99))
 		out = append(out,
 			Result{Name: "leaderboard.bare_p50", Value: Ms(p50), Unit: "ms"},
 			Result{Name: "leaderboard.bare_p99", Value: Ms(p99), Unit: "ms"})
@@ -195,7 +208,7 @@ WHERE s.tournament_id = ? AND b.match_id = ? AND (s.score <> e.starting_coins + 
 }
 
 // bareLeaderboard times the leaderboard page without join or rank: the
-// first 50 standings of a company in index order, companies in turn.
+// first 50 standings of a company in index order (companies in turn).
 func bareLeaderboard(ctx context.Context, db *sql.DB, tournamentID int64, companies []int64, iterations int) (p50, p99 time.Duration, err error) {
 	const q = `SELECT user_id, score, correct_picks, exact_scores, settled_bets FROM standings
 WHERE tournament_id = ? AND company_id = ? ORDER BY sort_key, user_id LIMIT 50`

@@ -91,6 +91,7 @@ func settle(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Bets, "bets", 100_000, "bets on the match (one member each)")
 	fs.IntVar(&cfg.BaselinePasses, "baseline-passes", 4, "plain UPDATE passes timed for the baseline")
 	fs.IntVar(&cfg.LeaderboardIterations, "leaderboard-iterations", 2000, "bare leaderboard page queries timed (0 skips)")
+	fs.BoolVar(&cfg.SeedOnly, "seed-only", false, "stop after seeding (with BENCH_KEEP=1 to keep the database)")
 	out := fs.String("out", "bench-results.tsv", "results file to append to")
 	if err := fs.Parse(args); err != nil {
 		return err
