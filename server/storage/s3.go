@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"io"
 	"net/url"
 	"regexp"
@@ -95,6 +96,10 @@ func openS3(ctx context.Context, u *url.URL) (Store, error) {
 		return nil, errors.New("BETCITY_STORAGE: s3 URL needs ?region=... (or set AWS_REGION)")
 	}
 	s.client = s3.NewFromConfig(cfg, func(o *s3.Options) {
+		// An upload is a person waiting in front of a form: two quick tries,
+		// then a clean 503, rather than the SDK's default three tries with
+		// backoff of up to 20 s.
+		o.Retryer = retry.AddWithMaxBackoffDelay(retry.AddWithMaxAttempts(retry.NewStandard(), 2), 500*time.Millisecond)
 		if endpoint != "" {
 			// S3-compatible servers (MinIO, versitygw, ...) rarely have
 			// wildcard DNS for virtual-hosted buckets.
