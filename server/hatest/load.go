@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -28,6 +29,10 @@ type logicalBet struct {
 	attempts int
 	// failures seen before a retry, by kind (not visible to the person)
 	raw5xx, rawConn, raw429, raw409 int
+	// replays: Go's http.Transport itself re-sends a request carrying an
+	// Idempotency-Key when a kept-alive connection dies before any answer;
+	// counted through httptrace (one GotConn per connection used).
+	replays int
 
 	acked   bool
 	betID   int64
@@ -115,7 +120,12 @@ func (g *loadGen) place(ctx context.Context, rng *rand.Rand, b *logicalBet) {
 	backoff := 50 * time.Millisecond
 	for {
 		b.attempts++
-		r, err := g.c.do(ctx, http.MethodPut, companyHost, path, m.token, body, hdr)
+		var conns atomic.Int32
+		tctx := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { conns.Add(1) }})
+		r, err := g.c.do(tctx, http.MethodPut, companyHost, path, m.token, body, hdr)
+		if n := int(conns.Load()); n > 1 {
+			b.replays += n - 1
+		}
 		wait := backoff
 		switch {
 		case err != nil:

@@ -524,7 +524,7 @@ func errSuffix(err error) string {
 
 // stats of one row of the table.
 type stats struct {
-	bets, requests, errors, retries, raw5xx, rawConn, raw429, raw409 int
+	bets, requests, errors, retries, raw5xx, rawConn, raw429, raw409, replays int
 	lat                                                              []time.Duration
 }
 
@@ -536,6 +536,7 @@ func (s *stats) add(b *logicalBet) {
 	s.rawConn += b.rawConn
 	s.raw429 += b.raw429
 	s.raw409 += b.raw409
+	s.replays += b.replays
 	if b.acked {
 		s.lat = append(s.lat, b.latency)
 	} else {
@@ -571,13 +572,13 @@ func (r *rehearsal) report(bets []*logicalBet, iv *invariants) string {
 	fmt.Fprintf(&b, "BetCity HA rehearsal — %s — %d instances behind haproxy, %d virtual users, %s → %s\n",
 		time.Now().UTC().Format(time.RFC3339), len(r.ins), r.cfg.Users, r.cfg.OldVersion, r.cfg.NewVersion)
 	fmt.Fprintf(&b, "requests = HTTP attempts; errors = bets never acknowledged (what a person sees); retries = attempts beyond the first;\n")
-	fmt.Fprintf(&b, "raw 5xx / conn / 429 / 409 = failures seen by the client before a retry; p50/p99/max = acknowledged bets, first attempt to 200.\n\n")
-	fmt.Fprintf(&b, "%-14s %6s %8s %7s %8s %8s %6s %5s %5s %7s %7s %7s\n", "phase", "bets", "requests", "errors", "retries", "raw 5xx", "conn", "429", "409", "p50", "p99", "max")
+	fmt.Fprintf(&b, "raw 5xx / conn / 429 / 409 = failures seen by the client before a retry;\nreplays = requests Go's http.Transport re-sent by itself on a fresh connection (it does so for requests carrying an Idempotency-Key); p50/p99/max = acknowledged bets, first attempt to 200.\n\n")
+	fmt.Fprintf(&b, "%-14s %6s %8s %7s %8s %8s %6s %5s %5s %7s %7s %7s %7s\n", "phase", "bets", "requests", "errors", "retries", "raw 5xx", "conn", "429", "409", "replays", "p50", "p99", "max")
 	row := func(name string, s *stats) {
 		if s == nil {
 			s = &stats{}
 		}
-		fmt.Fprintf(&b, "%-14s %6d %8d %7d %8d %8d %6d %5d %5d %7s %7s %7s\n", name, s.bets, s.requests, s.errors, s.retries, s.raw5xx, s.rawConn, s.raw429, s.raw409, s.pct(0.5), s.pct(0.99), s.pct(1))
+		fmt.Fprintf(&b, "%-14s %6d %8d %7d %8d %8d %6d %5d %5d %7d %7s %7s %7s\n", name, s.bets, s.requests, s.errors, s.retries, s.raw5xx, s.rawConn, s.raw429, s.raw409, s.replays, s.pct(0.5), s.pct(0.99), s.pct(1))
 	}
 	for _, p := range r.phases {
 		row(p.name, per[p.name])
