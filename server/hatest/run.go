@@ -525,7 +525,7 @@ func errSuffix(err error) string {
 // stats of one row of the table.
 type stats struct {
 	bets, requests, errors, retries, raw5xx, rawConn, raw429, raw409, replays int
-	lat                                                              []time.Duration
+	lat                                                                       []time.Duration
 }
 
 func (s *stats) add(b *logicalBet) {
