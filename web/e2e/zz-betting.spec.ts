@@ -11,6 +11,8 @@ async function ensureTeam(op: string, name: string, code: string): Promise<numbe
   return found.id;
 }
 
+test.describe.configure({ mode: 'serial' });
+
 test('an employee bets before kickoff, is locked out after, and is paid on the 90-minute result', async ({ page }) => {
   const op = await login(null, OPERATOR.email, OPERATOR.password);
   const now = (await api(null, 'POST', '/test/clock', { advance_seconds: 0 })).body?.now ?? new Date().toISOString();
@@ -60,4 +62,19 @@ test('an employee bets before kickoff, is locked out after, and is paid on the 9
   await page.getByRole('link', { name: 'My bets' }).click();
   await expect(page.getByText('Won 230')).toBeVisible();
   await screenshots(page, 'my-bets');
+});
+
+test('the operator console shows tournaments, enrolments and matches', async ({ page }) => {
+  await page.goto(site() + '/login');
+  await page.getByLabel('Email').fill(OPERATOR.email);
+  await page.getByLabel('Password').fill(OPERATOR.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Tournaments' }).click();
+  const select = page.getByLabel('Tournament', { exact: true });
+  await expect(select).toBeVisible();
+  const value = await select.locator('option', { hasText: 'E2E Cup' }).first().getAttribute('value');
+  await select.selectOption(value!);
+  await expect(page.getByText(/Acme Corp · /)).toBeVisible();
+  await expect(page.getByText('France – Brazil')).toBeVisible();
+  await screenshots(page, 'operator-tournaments');
 });
