@@ -248,3 +248,34 @@ WHERE u.email LIKE ? ORDER BY u.id`, tournamentID, prefix+"%@bench.test")
 	}
 	return out, rows.Err()
 }
+
+// ServerInfo describes the MySQL server's settings that move the figures.
+func ServerInfo(ctx context.Context, db *sql.DB) string {
+	var version string
+	var flush, pool int64
+	if err := db.QueryRowContext(ctx, "SELECT @@version, @@innodb_flush_log_at_trx_commit, @@innodb_buffer_pool_size").Scan(&version, &flush, &pool); err != nil {
+		return "server settings unknown: " + err.Error()
+	}
+	return fmt.Sprintf("%s, innodb_flush_log_at_trx_commit=%d, innodb_buffer_pool_size=%d MB", version, flush, pool>>20)
+}
+
+// quiesce waits (up to limit) until InnoDB has written most dirty pages
+// back, so a timed statement does not pay for the checkpoint of the bulk
+// seed before it. It returns the dirty share it ended at.
+func quiesce(ctx context.Context, db *sql.DB, limit time.Duration) float64 {
+	deadline := time.Now().Add(limit)
+	share := 1.0
+	for {
+		var name string
+		var dirty, total float64
+		if db.QueryRowContext(ctx, "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'").Scan(&name, &dirty) != nil ||
+			db.QueryRowContext(ctx, "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_total'").Scan(&name, &total) != nil || total == 0 {
+			return -1
+		}
+		share = dirty / total
+		if share < 0.05 || time.Now().After(deadline) {
+			return share
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}

@@ -155,6 +155,7 @@ func RunPlace(ctx context.Context, cfg PlaceConfig) ([]Result, error) {
 		}
 		plans[r] = &betPlan{users: us, per: cfg.UsersPerClient, matches: matches}
 	}
+	logf("  server: %s", ServerInfo(ctx, f.SQL))
 	logf("  seeded 1 company, %d matches, %d members with wallets in %s", len(matches), nUsers*len(plans), time.Since(t0).Round(time.Millisecond))
 
 	secret := "bench-secret-" + auth.RandomID(24)
@@ -214,6 +215,13 @@ func RunPlace(ctx context.Context, cfg PlaceConfig) ([]Result, error) {
 		errs += r.Errors
 	}
 	httpTPS, baseTPS := med(httpRuns, tps), med(baseRuns, tps)
+	pairs := make([]float64, len(httpRuns))
+	for i := range httpRuns {
+		if baseRuns[i].TPS > 0 {
+			pairs[i] = httpRuns[i].TPS / baseRuns[i].TPS
+		}
+	}
+	logf("  tx/s ratio per adjacent pair %.2f, median %.2f; ratio of the medians %.2f", pairs, Median(pairs), httpTPS/baseTPS)
 	httpP99 := med(httpRuns, p99)
 	out := []Result{
 		{Name: "place.tps", Value: httpTPS, Baseline: baseTPS, Unit: "tx/s", Goal: "ratio >= 0.60", Pass: pass(errs == 0 && httpTPS >= 0.6*baseTPS)},

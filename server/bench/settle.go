@@ -74,12 +74,19 @@ func RunSettle(ctx context.Context, cfg SettleConfig) ([]Result, error) {
 	}
 	logf("  seeded %d members, wallets, standings and open bets on one match in %d companies in %s",
 		n, len(s.Companies), time.Since(t0).Round(time.Millisecond))
+	logf("  server: %s", ServerInfo(ctx, f.SQL))
+	wait := func() {
+		t := time.Now()
+		share := quiesce(ctx, f.SQL, 15*time.Second)
+		logf("  (waited %s for InnoDB to write dirty pages back: %.0f%% of the buffer pool dirty)", time.Since(t).Round(100*time.Millisecond), 100*share)
+	}
 
 	if cfg.SeedOnly {
 		return nil, nil
 	}
 	// Baseline: one plain pass over the same rows, there and back.
 	var base []float64
+	wait()
 	for i := 0; i < cfg.BaselinePasses; i++ {
 		to := []string{"lost", "open"}[i%2]
 		start := time.Now()
@@ -108,6 +115,7 @@ func RunSettle(ctx context.Context, cfg SettleConfig) ([]Result, error) {
 	defer db.Close()
 	svc := betting.NewService(db, clock.System{})
 	settle := func(what string, r betting.Result, wantReversed int64) (float64, error) {
+		wait()
 		start := time.Now()
 		sum, err := svc.RecordResult(ctx, matchID, r)
 		d := time.Since(start)
