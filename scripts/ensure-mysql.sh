@@ -25,6 +25,10 @@ can_connect() { # host port
 
 if [[ -z "${BETCITY_TEST_MYSQL_THROWAWAY:-}" ]] && can_connect 127.0.0.1 3306; then
   log "using the MariaDB/MySQL server on 127.0.0.1:3306"
+  # The suite runs many app instances in parallel, each with its own pool.
+  if command -v mariadb >/dev/null 2>&1; then
+    mariadb --protocol=tcp -h 127.0.0.1 -uroot -e 'SET GLOBAL max_connections = GREATEST(@@max_connections, 500)' >/dev/null 2>&1 || true
+  fi
   echo "root:@tcp(127.0.0.1:3306)/"
   exit 0
 fi

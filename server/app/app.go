@@ -50,7 +50,7 @@ type App struct {
 
 // OpenDB connects to the configured database.
 func OpenDB(ctx context.Context, cfg *config.Config) (*database.DB, error) {
-	return database.Open(ctx, cfg.Driver, cfg.DSN.Reveal())
+	return database.OpenPool(ctx, cfg.Driver, cfg.DSN.Reveal(), cfg.DBMaxOpenConns)
 }
 
 // Migrator returns the runner for the database's dialect.

@@ -62,6 +62,8 @@ type Config struct {
 	TestClock bool
 	// SecureCookies is false only when serving on plain localhost.
 	LogLevel string
+	// DBMaxOpenConns caps each instance's MySQL connection pool.
+	DBMaxOpenConns int
 }
 
 // Getenv abstracts os.Getenv so tests can pass a map.
@@ -121,6 +123,13 @@ func Load(getenv Getenv) (*Config, error) {
 		default:
 			return nil, &FieldError{"BETCITY_LOG_LEVEL", "must be one of debug, info, warn, error"}
 		}
+	}
+	if v := get("BETCITY_DB_MAX_OPEN_CONNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return nil, &FieldError{"BETCITY_DB_MAX_OPEN_CONNS", fmt.Sprintf("must be a number between 1 and 1000, got %q", v)}
+		}
+		c.DBMaxOpenConns = n
 	}
 	if v := get("BETCITY_SHUTDOWN_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)

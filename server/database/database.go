@@ -28,8 +28,16 @@ type DB struct {
 
 func (d *DB) IsMySQL() bool { return d.Driver == config.MySQL }
 
-// Open connects and checks the connection. It does not migrate.
+// Open connects with the default pool size and checks the connection. It
+// does not migrate.
 func Open(ctx context.Context, driver config.Driver, dsn string) (*DB, error) {
+	return OpenPool(ctx, driver, dsn, 0)
+}
+
+// OpenPool is Open with a cap on open MySQL connections (0 keeps the
+// default). Every instance holds its own pool, so instances × cap must stay
+// under the server's max_connections.
+func OpenPool(ctx context.Context, driver config.Driver, dsn string, maxOpen int) (*DB, error) {
 	gcfg := &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
@@ -64,8 +72,11 @@ func Open(ctx context.Context, driver config.Driver, dsn string) (*DB, error) {
 	}
 	switch driver {
 	case config.MySQL:
-		sqlDB.SetMaxOpenConns(64)
-		sqlDB.SetMaxIdleConns(64)
+		if maxOpen <= 0 {
+			maxOpen = 64
+		}
+		sqlDB.SetMaxOpenConns(maxOpen)
+		sqlDB.SetMaxIdleConns(maxOpen)
 		// Aurora and proxies drop idle connections; recycle before they do.
 		sqlDB.SetConnMaxLifetime(5 * time.Minute)
 		sqlDB.SetConnMaxIdleTime(time.Minute)

@@ -1,12 +1,16 @@
 package httpapi
 
 import (
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
+	mysqldrv "github.com/go-sql-driver/mysql"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
+	"syscall"
 
 	"github.com/labstack/echo/v4"
 
@@ -57,6 +61,9 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 			return
 		}
 		status, body := toErrorBody(err)
+		if body.Error.Code == "database_unavailable" {
+			c.Response().Header().Set("Retry-After", "2")
+		}
 		if ae, ok := apperr.As(err); ok && ae.RetryAfter > 0 {
 			c.Response().Header().Set("Retry-After", strconv.Itoa(int(ae.RetryAfter.Seconds())))
 		}
@@ -109,6 +116,10 @@ func toErrorBody(err error) (int, ErrorBody) {
 		}
 		return he.Code, ErrorBody{ErrorDetail{Code: code, Message: msg}}
 	}
+	if isDatabaseDown(err) {
+		return http.StatusServiceUnavailable, ErrorBody{ErrorDetail{Code: "database_unavailable",
+			Message: "the service is briefly unavailable; please try again in a moment"}}
+	}
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
@@ -120,4 +131,15 @@ func toErrorBody(err error) (int, ErrorBody) {
 			Fields: map[string]string{te.Field: "must be " + te.Type.String()}}}
 	}
 	return http.StatusInternalServerError, ErrorBody{ErrorDetail{Code: "internal", Message: "something went wrong on our side; please try again"}}
+}
+
+// isDatabaseDown spots a database that cannot be reached (restart, failover):
+// the request did nothing and may be retried, which 503 tells the client
+// and the load balancer.
+func isDatabaseDown(err error) bool {
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, mysqldrv.ErrInvalidConn) || errors.Is(err, syscall.ECONNREFUSED) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op)
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -53,6 +54,9 @@ type Deps struct {
 type Server struct {
 	deps Deps
 	echo *echo.Echo
+	// draining flips /readyz to 503 once shutdown starts, so a load balancer
+	// polling it stops sending new work while in-flight requests finish.
+	draining atomic.Bool
 	// imageSlots bounds how many uploads are decoded at once (memory).
 	imageSlots chan struct{}
 }
@@ -165,9 +169,12 @@ func (s *Server) tenantFromHost(ctx context.Context, host string) (accounts.Scop
 		Message: "this address is not a BetCity site; use " + base + " or <company>." + base}
 }
 
+// StartDraining makes /readyz answer 503 from now on.
+func (s *Server) StartDraining() { s.draining.Store(true) }
+
 // Run serves until ctx ends, then drains in-flight requests for up to
-// shutdownTimeout.
-func Run(ctx context.Context, logger *slog.Logger, addr string, h http.Handler, shutdownTimeout time.Duration, ready func(net.Addr)) error {
+// shutdownTimeout. onDrain, when set, runs as shutdown begins.
+func Run(ctx context.Context, logger *slog.Logger, addr string, h http.Handler, shutdownTimeout time.Duration, ready func(net.Addr), onDrain func()) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -188,6 +195,9 @@ func Run(ctx context.Context, logger *slog.Logger, addr string, h http.Handler, 
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	if onDrain != nil {
+		onDrain()
 	}
 	logger.Info("shutting down: no new connections, draining in-flight requests", "timeout", shutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)

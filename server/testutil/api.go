@@ -66,6 +66,8 @@ func NewAppOn(t testing.TB, driver config.Driver, dsn string, opts ...AppOption)
 		"BETCITY_ADMIN_PASSWORD":   OperatorPassword,
 		"BETCITY_DATA_DIR":         t.TempDir(),
 		"BETCITY_MIGRATE_ON_START": "true",
+		// Tests run many apps at once against one MySQL server.
+		"BETCITY_DB_MAX_OPEN_CONNS": "10",
 	}
 	clk := &clock.Adjustable{}
 	opt := app.Options{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), ClockControl: clk, BcryptCost: 4}

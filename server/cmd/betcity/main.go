@@ -109,7 +109,7 @@ func serve(ctx context.Context, args []string, getenv config.Getenv, stdout io.W
 	return httpapi.Run(ctx, logger, cfg.ListenAddr(), a.Server.Handler(), cfg.ShutdownTimeout, func(addr net.Addr) {
 		logger.Info("ready", "addr", addr.String(), "database", string(cfg.Driver), "base_domain", cfg.BaseDomain,
 			"version", version, "startup_ms", time.Since(started).Milliseconds())
-	})
+	}, a.Server.StartDraining)
 }
 
 func migrateCmd(ctx context.Context, args []string, getenv config.Getenv, stdout io.Writer) error {
