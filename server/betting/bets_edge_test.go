@@ -55,7 +55,7 @@ func TestSameMemberConcurrentFirstBets(t *testing.T) {
 		const starting = 1000
 		acme := w.company("acme", 50, starting)
 		kickoff := w.a.Clock.Now().Add(time.Hour).Truncate(time.Second)
-		const nMatches = 5
+		const nMatches = 3
 		ms := w.members(acme, 4, true)
 		for round := 0; round < nMatches; round++ {
 			mid := w.match(kickoff.Add(time.Duration(round)*time.Minute), &betting.Odds{Home: 2, Draw: 3, Away: 4})
