@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { resolve } from 'node:path';
 import { ACME, OPERATOR, api, login, screenshots, site } from './helpers';
 
 test('an invitation link leads to a sign-up page showing the company, and into the app', async ({ page }) => {
@@ -72,4 +73,14 @@ test('the operator console lists companies on the bare domain', async ({ page })
   await expect(page.getByRole('heading', { name: 'Operator console' })).toBeVisible();
   await expect(page.getByRole('cell', { name: ACME.name })).toBeVisible();
   await screenshots(page, 'operator');
+
+  // openfootball import: upload, progress, summary.
+  await page.getByRole('link', { name: 'Import' }).click();
+  const file = resolve(import.meta.dirname, '../../server/importer/openfootball/testdata/euro.json');
+  await page.getByLabel('JSON file').setInputFiles(file);
+  await page.getByLabel(/Time zone/).fill('Europe/Berlin');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByText('Import finished')).toBeVisible();
+  await expect(page.getByText(/\d+ matches created/)).toBeVisible();
+  await screenshots(page, 'operator-import');
 });

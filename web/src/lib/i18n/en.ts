@@ -278,6 +278,8 @@ export const en = {
   'op.import': 'Import an openfootball file',
   'op.importHint': 'A worldcup.json file from openfootball: creates or updates the tournament, teams and matches, and settles finished matches.',
   'op.importFile': 'JSON file',
+  'op.importTz': 'Time zone of the kick-off times (optional)',
+  'op.importTzHint': 'Needed only when the file gives local times without a UTC offset.',
   'op.upload': 'Import',
   'op.importDone': 'Import finished',
   'op.sum.created': '{n} matches created',

@@ -280,6 +280,8 @@ export const fr: Record<MessageKey, string> = {
   'op.import': 'Importer un fichier openfootball',
   'op.importHint': 'Un fichier worldcup.json d’openfootball : crée ou met à jour la compétition, les équipes et les matchs, et règle les matchs terminés.',
   'op.importFile': 'Fichier JSON',
+  'op.importTz': 'Fuseau horaire des coups d’envoi (facultatif)',
+  'op.importTzHint': 'Utile seulement si le fichier donne des heures locales sans décalage UTC.',
   'op.upload': 'Importer',
   'op.importDone': 'Import terminé',
   'op.sum.created': '{n} matchs créés',
