@@ -104,3 +104,13 @@ test('keyboard only: skip link, labelled fields, submit with Enter', async ({ pa
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'My bets', level: 1 })).toBeFocused();
 });
+
+test('when the company cannot be loaded, a styled error with a retry is shown', async ({ page }) => {
+  await page.route('**/api/v1/company', (r) => r.fulfill({ status: 503, contentType: 'application/json', body: '{"error":{"code":"unavailable","message":"down"}}' }));
+  await page.goto(site(ACME.slug) + '/matches');
+  await expect(page.getByRole('heading', { name: 'BetCity could not start' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
+  await page.unroute('**/api/v1/company');
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+});
