@@ -76,5 +76,17 @@ test('the operator console shows tournaments, enrolments and matches', async ({ 
   await select.selectOption(value!);
   await expect(page.getByText(/Acme Corp · /)).toBeVisible();
   await expect(page.getByText('France – Brazil')).toBeVisible();
+  // Add a team and a match through the form.
+  await page.getByText('Add a match or a team').click();
+  await page.getByPlaceholder('Team name').fill('Japan');
+  await page.getByPlaceholder('FRA').fill('JPN');
+  await page.getByRole('button', { name: 'Add the team' }).click();
+  await expect(page.getByLabel('Away team').locator('option', { hasText: 'Japan (JPN)' })).toHaveCount(1);
+  await page.getByLabel('Home team').selectOption({ label: 'France (FRA)' });
+  await page.getByLabel('Away team').selectOption({ label: 'Japan (JPN)' });
+  await page.getByLabel(/Kick-off/).fill('2031-06-01T21:00');
+  await page.getByLabel('Group').fill('B');
+  await page.getByRole('button', { name: 'Create' }).last().click();
+  await expect(page.getByText('France – Japan')).toBeVisible();
   await screenshots(page, 'operator-tournaments');
 });
