@@ -63,6 +63,7 @@ mariadb-install-db --no-defaults --datadir="$state/data" --auth-root-authenticat
 nohup "$MARIADBD" --no-defaults --datadir="$state/data" --port="$port" --bind-address=127.0.0.1 \
   --socket="$state/mysqld.sock" --pid-file="$state/mysqld.pid" --character-set-server=utf8mb4 \
   --collation-server=utf8mb4_unicode_ci --innodb-flush-log-at-trx-commit=2 --max-connections=500 \
+  --innodb-buffer-pool-size="${BETCITY_TEST_MYSQL_BUFFER_POOL:-256M}" \
   --skip-log-bin "${user_args[@]}" >"$state/server.log" 2>&1 &
 for _ in $(seq 1 100); do
   if can_connect 127.0.0.1 "$port"; then
