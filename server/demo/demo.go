@@ -315,9 +315,11 @@ func (s *seeder) addBatch(ctx context.Context, first int, fixtures []fixture) er
 		kickoff := base.Add(fx.at)
 		if fx.result != nil {
 			// Bets are only taken before kick-off, so a match "already
-			// played" is scheduled a minute ahead, bet on, then moved to
-			// its real date and given its result, as an operator would.
-			kickoff = base.Add(time.Minute)
+			// played" is scheduled ahead, bet on, then moved to its real
+			// date and given its result, as an operator would. An hour
+			// ahead, not a minute: seeding on a slow machine must not cross
+			// that kickoff while it is still placing the bets.
+			kickoff = s.now.Add(time.Hour)
 		}
 		m, err := s.upsertMatch(ctx, key, fx, kickoff, (first+i)/4+1)
 		if err != nil {
