@@ -120,6 +120,11 @@ func (s *Service) CreateMatch(ctx context.Context, tournamentID int64, in MatchI
 	delete(u, "kickoff")
 	if len(u) > 0 {
 		if err := s.db.WithContext(ctx).Model(&Match{}).Where("id = ?", m.ID).Updates(u).Error; err != nil {
+			// Do not leave a half-made match behind.
+			s.db.WithContext(ctx).Delete(&Match{}, m.ID)
+			if isDuplicate(err) {
+				return nil, apperr.Conflict("match_exists", "another match of this tournament has this external key")
+			}
 			return nil, err
 		}
 	}
