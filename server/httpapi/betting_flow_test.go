@@ -109,3 +109,26 @@ func TestBettingFlow(t *testing.T) {
 		}
 	})
 }
+
+// Two matches of one tournament cannot share an import key: the second is
+// refused with 409 and leaves no half-made match behind.
+func TestDuplicateExternalKeyIsRefused(t *testing.T) {
+	testutil.EachDriver(t, func(t *testing.T, d config.Driver) {
+		a := testutil.NewApp(t, d)
+		op := a.OperatorToken(t)
+		r := a.Do(t, testutil.Req{Method: "POST", Path: "/api/v1/operator/tournaments", Token: op, Body: map[string]any{"name": "Cup"}})
+		tid := int64(r.Map(t)["id"].(float64))
+		path := fmt.Sprintf("/api/v1/operator/tournaments/%d/matches", tid)
+		body := map[string]any{"kickoff": time.Now().Add(time.Hour).UTC(), "external_key": "num:1"}
+		if r := a.Do(t, testutil.Req{Method: "POST", Path: path, Token: op, Body: body}); r.Status != http.StatusCreated {
+			t.Fatalf("first: %d %s", r.Status, r.Body)
+		}
+		if r := a.Do(t, testutil.Req{Method: "POST", Path: path, Token: op, Body: body}); r.Status != http.StatusConflict || r.ErrorCode() != "match_exists" {
+			t.Fatalf("duplicate: %d %s", r.Status, r.Body)
+		}
+		r = a.Do(t, testutil.Req{Path: path, Token: op})
+		if total := r.Map(t)["total"].(float64); total != 1 {
+			t.Fatalf("want 1 match left, got %v", total)
+		}
+	})
+}
