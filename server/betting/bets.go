@@ -113,7 +113,13 @@ func (s *Service) Wallet(ctx context.Context, m Member, tournamentID int64) (*Wa
 			Kind: LedgerGrant, Amount: int64(e.StartingCoins), CreatedAt: now}).Error; err != nil {
 			return err
 		}
-		return tx.Create(&Standing{TournamentID: tournamentID, CompanyID: m.CompanyID, UserID: m.UserID, Score: int64(e.StartingCoins)}).Error
+		if err := tx.Create(&Standing{TournamentID: tournamentID, CompanyID: m.CompanyID, UserID: m.UserID, Score: int64(e.StartingCoins)}).Error; err != nil {
+			return err
+		}
+		return tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "tournament_id"}, {Name: "company_id"}},
+			DoUpdates: clause.Assignments(map[string]any{"members": gorm.Expr("leaderboard_sizes.members + 1")}),
+		}).Create(&LeaderboardSize{TournamentID: tournamentID, CompanyID: m.CompanyID, Members: 1}).Error
 	})
 	if isDuplicate(err) {
 		// Another request created it first.

@@ -73,7 +73,8 @@ func (s *Service) IndividualLeaderboard(ctx context.Context, companyID, userID, 
 	wg.Add(3)
 	go func() {
 		defer wg.Done()
-		errs[0] = s.db.WithContext(ctx).Table("standings").Where("tournament_id = ? AND company_id = ?", tid, companyID).Count(&board.Total).Error
+		errs[0] = s.db.WithContext(ctx).Model(&LeaderboardSize{}).Select("members").
+			Where("tournament_id = ? AND company_id = ?", tid, companyID).Scan(&board.Total).Error
 	}()
 	go func() {
 		defer wg.Done()

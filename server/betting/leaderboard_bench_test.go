@@ -127,6 +127,8 @@ func seedLeaderboard(b *testing.B, ctx context.Context, db *database.DB, n int) 
 		}
 		exec(sb.String(), args...)
 	}
+	// Bulk-loaded standings bypass wallet creation, which keeps this count.
+	exec(`INSERT INTO leaderboard_sizes (tournament_id, company_id, members) VALUES (?, ?, ?)`, tournamentID, companyID, len(users))
 	if err := tx.Commit().Error; err != nil {
 		b.Fatal(err)
 	}

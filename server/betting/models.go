@@ -217,3 +217,11 @@ type Standing struct {
 	SettledBets  int
 	SortKey      int64 `gorm:"->"`
 }
+
+// LeaderboardSize counts a company's standings in a tournament; the wallet
+// creation that adds a standing increments it in the same transaction.
+type LeaderboardSize struct {
+	TournamentID int64 `gorm:"primaryKey;autoIncrement:false"`
+	CompanyID    int64 `gorm:"primaryKey;autoIncrement:false"`
+	Members      int64
+}
