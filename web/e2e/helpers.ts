@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import { resolve } from 'node:path';
 
 export const PORT = Number(process.env.BETCITY_E2E_PORT || 5000);
@@ -70,4 +71,52 @@ export async function screenshots(page: Page, name: string) {
     await page.screenshot({ path: resolve(SHOTS, `${name}-${width}.png`), fullPage: true });
   }
   if (original) await page.setViewportSize(original);
+}
+
+/** Signs in through the login form (ids #email / #password, whatever the language). */
+export async function uiLogin(page: Page, slug: string | null, email: string, password: string) {
+  await page.goto(site(slug ?? undefined) + '/login');
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(password);
+  await page.locator('form button[type=submit]').click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+/** Moves the server's test clock (binary built with -tags testclock); returns the server's now. */
+export async function advanceClock(seconds: number): Promise<string> {
+  const r = await api(null, 'POST', '/test/clock', { advance_seconds: seconds });
+  if (r.status !== 200) throw new Error(`test clock: ${r.status} (server built without -tags testclock?)`);
+  return r.body.now;
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buf: Buffer) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 255] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+/** A w×h PNG: two colour bands (a recognisable logo without a fixture file). */
+export function makePng(w: number, h: number, top: [number, number, number], bottom: [number, number, number]): Buffer {
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) {
+    const c = y < h / 2 ? top : bottom;
+    for (let x = 0; x < w; x++) raw.set(c, y * (w * 3 + 1) + 1 + x * 3);
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }

@@ -9,7 +9,7 @@ export function drawActivity(canvas: HTMLCanvasElement, items: { day: string; ac
   return new Chart(canvas, {
     type: 'line',
     data: {
-      labels: items.map((i) => i.day.slice(5)),
+      labels: items.map((i) => i.day),
       datasets: [{ label, data: items.map((i) => i.active_members), borderColor: color, backgroundColor: color + '33', fill: true, tension: 0.25 }],
     },
     options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },

@@ -183,15 +183,18 @@ export function upload<T>(method: string, path: string, file: Blob, onProgress?:
 }
 
 /** Downloads an authenticated file (CSV exports) and hands it to the browser. */
-export async function download(path: string, filename: string) {
+export async function download(path: string, fallbackName: string) {
   const doFetch = () => fetch(buildUrl(path), { headers: accessToken ? { Authorization: `Bearer ${accessToken}` } : {} });
   let res = await doFetch();
   if (res.status === 401 && (await refreshSession())) res = await doFetch();
   if (!res.ok) throw parseError(res.status, await res.text(), res.headers);
+  // The server names the file (company, report, date); keep its name when it gives one.
+  const cd = res.headers.get('Content-Disposition') ?? '';
+  const filename = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(cd)?.[1] ?? fallbackName;
   const blob = await res.blob();
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
-  a.download = filename;
+  a.download = decodeURIComponent(filename);
   document.body.append(a);
   a.click();
   a.remove();

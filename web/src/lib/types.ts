@@ -109,19 +109,19 @@ export interface IndividualRow {
   settled_bets: number;
 }
 export interface TeamRow {
-  rank: number;
+  rank: number | null;
   team_id: number;
   name: string;
-  score: number;
+  score: number | null;
   bettors: number;
   members: number;
 }
 export interface CompanyRow {
-  rank: number;
+  rank: number | null;
   slug: string;
   name: string;
   logo_url: string | null;
-  score: number;
+  score: number | null;
   participants: number;
 }
 export interface Leaderboard<T> extends Page<T> {
