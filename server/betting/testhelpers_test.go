@@ -171,6 +171,23 @@ FROM wallets w ORDER BY w.id`).Scan(&rows).Error
 	if len(rows) == 0 {
 		t.Errorf("assertLedgerConsistent: no wallets at all; the test did not exercise anything")
 	}
+	// The leaderboard's member count is kept, not counted: it must match.
+	var drift []struct{ TournamentID, CompanyID, Members, Counted int64 }
+	if err := db.Raw(`SELECT z.tournament_id, z.company_id, z.members,
+  (SELECT COUNT(*) FROM standings s WHERE s.tournament_id = z.tournament_id AND s.company_id = z.company_id) AS counted
+FROM leaderboard_sizes z`).Scan(&drift).Error; err != nil {
+		t.Fatalf("leaderboard size query: %v", err)
+	}
+	var sizes int64
+	for _, d := range drift {
+		sizes += d.Members
+		if d.Members != d.Counted {
+			t.Errorf("leaderboard size of company %d in tournament %d is %d, but it has %d standings", d.CompanyID, d.TournamentID, d.Members, d.Counted)
+		}
+	}
+	if sizes != int64(len(rows)) {
+		t.Errorf("leaderboard sizes add up to %d, want one per wallet (%d)", sizes, len(rows))
+	}
 	for _, r := range rows {
 		who := fmt.Sprintf("wallet %d (user %d, company %d)", r.ID, r.UserID, r.CompanyID)
 		if r.Balance != r.LedgerSum {
