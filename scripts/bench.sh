@@ -65,6 +65,7 @@ else
   echo "   $lb_note"
 fi
 
+echo; echo "== 4. web: bundle sizes and first render"; { bash scripts/web-size.sh --build && bash scripts/web-perf.sh --no-build; } || failed=1
 echo
 echo "== summary (medians; ratio = measured / baseline)"
 "$work/betcity-bench" summary -results "$results" -leaderboard "$work/leaderboard.txt" -leaderboard-note "$lb_note" || failed=1
