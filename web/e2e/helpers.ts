@@ -67,6 +67,7 @@ export async function screenshots(page: Page, name: string) {
   const original = page.viewportSize();
   for (const width of [360, 1280]) {
     await page.setViewportSize({ width, height: width === 360 ? 740 : 800 });
+    await page.evaluate(() => window.scrollTo(0, 0)); // a sticky header would be drawn mid-page otherwise
     await page.waitForTimeout(100);
     await page.screenshot({ path: resolve(SHOTS, `${name}-${width}.png`), fullPage: true });
   }

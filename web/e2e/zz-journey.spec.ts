@@ -176,11 +176,13 @@ test('3. the employee bets, changes the bet and cancels it; the balance follows'
 
 test('4. after kickoff the bet is locked in the UI and the server refuses it', async ({ page }) => {
   await uiLogin(page, ACME.slug, EMP.email, EMP.password);
+  await expect(page.locator(`#match-${st.m1}`)).toBeVisible();
+  await page.waitForLoadState('networkidle'); // no answer with the pre-kickoff token may be taken below
   await advanceClock(3 * 3600);
   // The reload refreshes the (now stale) access token silently; keep the token the page uses.
-  const matchesReq = page.waitForRequest((r) => r.url().includes('/api/v1/matches') && !!r.headers().authorization);
+  const matchesRes = page.waitForResponse((r) => r.url().includes('/api/v1/matches') && r.status() === 200 && !!r.request().headers().authorization);
   await page.reload();
-  const token = (await matchesReq).headers().authorization.replace(/^Bearer /, '');
+  const token = (await matchesRes).request().headers().authorization.replace(/^Bearer /, '');
   const card = page.locator(`#match-${st.m1}`);
   await expect(card.getByText('Bets closed')).toBeVisible();
   await expect(card.getByRole('button', { name: /1 France/ })).toBeDisabled();

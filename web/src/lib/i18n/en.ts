@@ -153,6 +153,7 @@ export const en = {
   'lb.bettors': 'Bettors',
   'lb.participants': 'Players',
   'lb.empty': 'No ranking yet',
+  'hr.noTeam': 'No team',
   'hr.sevenDays': '7 days',
   'lb.minParticipants': 'A company is ranked once {n} of its employees have bet.',
   'profile.title': 'Profile',

@@ -155,6 +155,7 @@ export const fr: Record<MessageKey, string> = {
   'lb.bettors': 'Parieurs',
   'lb.participants': 'Joueurs',
   'lb.empty': 'Pas encore de classement',
+  'hr.noTeam': 'Sans équipe',
   'hr.sevenDays': '7 jours',
   'lb.minParticipants': 'Une entreprise est classée dès que {n} de ses salariés ont parié.',
   'profile.title': 'Profil',
