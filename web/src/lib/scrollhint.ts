@@ -16,7 +16,7 @@ export function scrollHint(el: HTMLElement) {
     }
     update();
   };
-  const ro = typeof ResizeObserver !== 'undefined' ? new ResizeObserver(update) : null;
+  const ro = typeof ResizeObserver !== 'undefined' ? new ResizeObserver(showCurrent) : null;
   ro?.observe(el);
   const mo = new MutationObserver(showCurrent);
   mo.observe(el, { subtree: true, attributes: true, attributeFilter: ['aria-current'], childList: true });
