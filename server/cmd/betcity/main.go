@@ -17,6 +17,7 @@ import (
 	// Zones for `import --tz` and ?tz= on hosts without a zoneinfo database.
 	_ "time/tzdata"
 
+	"github.com/betcity/betcity/assets"
 	"github.com/betcity/betcity/server/app"
 	"github.com/betcity/betcity/server/config"
 	"github.com/betcity/betcity/server/httpapi"
@@ -157,6 +158,6 @@ func migrateCmd(ctx context.Context, args []string, getenv config.Getenv, stdout
 }
 
 func appOptions(logger *slog.Logger) app.Options {
-	opt := app.Options{Version: version, Logger: logger, SPA: web.Dist()}
+	opt := app.Options{Version: version, Logger: logger, SPA: web.Dist(), Flags: assets.FS}
 	return withTestClock(opt)
 }
