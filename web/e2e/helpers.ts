@@ -70,6 +70,8 @@ export async function screenshots(page: Page, name: string) {
     await page.evaluate(() => window.scrollTo(0, 0)); // a sticky header would be drawn mid-page otherwise
     await page.waitForTimeout(100);
     await page.screenshot({ path: resolve(SHOTS, `${name}-${width}.png`), fullPage: true });
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (scrollWidth > width) throw new Error(`${name}: the page scrolls sideways at ${width} px (${scrollWidth} px wide)`);
   }
   if (original) await page.setViewportSize(original);
 }
