@@ -11,6 +11,7 @@ import (
 
 	"github.com/betcity/betcity/server/apperr"
 	"github.com/betcity/betcity/server/auth"
+	"github.com/betcity/betcity/server/database"
 	"github.com/betcity/betcity/server/paging"
 )
 
@@ -53,7 +54,7 @@ func (s *Service) CreateTeam(ctx context.Context, sc Scope, name string) (*Team,
 	}
 	t := Team{CompanyID: sc.CompanyID, Name: name, CreatedAt: s.clock.Now()}
 	if err := s.db.WithContext(ctx).Create(&t).Error; err != nil {
-		if isDuplicate(err) {
+		if database.IsDuplicate(err) {
 			return nil, errTeamNameTaken
 		}
 		return nil, err
@@ -68,7 +69,7 @@ func (s *Service) RenameTeam(ctx context.Context, sc Scope, teamID int64, name s
 	}
 	res := s.db.WithContext(ctx).Model(&Team{}).Where("company_id = ? AND id = ?", sc.CompanyID, teamID).Update("name", name)
 	if res.Error != nil {
-		if isDuplicate(res.Error) {
+		if database.IsDuplicate(res.Error) {
 			return nil, errTeamNameTaken
 		}
 		return nil, res.Error

@@ -85,17 +85,6 @@ func validateDisplayName(f apperr.Fields, name string) string {
 	return name
 }
 
-func isDuplicate(err error) bool {
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return true
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "Duplicate entry") || strings.Contains(msg, "UNIQUE constraint failed")
-}
-
 // ---- companies ----
 
 // CompanyBySlug resolves a host's tenant. Deactivated companies are not found.
@@ -281,7 +270,7 @@ func (s *Service) CreateCompany(ctx context.Context, in CompanyInput) (*Company,
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&c).Error; err != nil {
-			if isDuplicate(err) {
+			if database.IsDuplicate(err) {
 				return &apperr.Error{Kind: apperr.KindConflict, Code: "slug_taken", Message: "a company already uses this slug", Fields: map[string]string{"slug": "is already taken"}}
 			}
 			return err
@@ -422,7 +411,7 @@ func (s *Service) EnsureOperator(ctx context.Context, email, password string) (c
 	now := s.clock.Now()
 	err = s.db.WithContext(ctx).Create(&User{Email: email, PasswordHash: hash, DisplayName: "Platform operator",
 		Role: RoleOperator, Active: true, CreatedAt: now, UpdatedAt: now}).Error
-	if isDuplicate(err) {
+	if database.IsDuplicate(err) {
 		return false, nil
 	}
 	return err == nil, err
@@ -669,7 +658,7 @@ func (s *Service) Signup(ctx context.Context, sc Scope, in SignupInput) (*Sessio
 		cid := sc.CompanyID
 		u = User{CompanyID: &cid, Email: email, PasswordHash: hash, DisplayName: name, Role: role, Active: true, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(&u).Error; err != nil {
-			if isDuplicate(err) {
+			if database.IsDuplicate(err) {
 				return &apperr.Error{Kind: apperr.KindConflict, Code: "email_taken", Message: "an account with this email already exists; sign in instead", Fields: map[string]string{"email": "is already registered"}}
 			}
 			return err

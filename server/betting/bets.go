@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/betcity/betcity/server/apperr"
+	"github.com/betcity/betcity/server/database"
 	"github.com/betcity/betcity/server/paging"
 )
 
@@ -121,7 +122,7 @@ func (s *Service) Wallet(ctx context.Context, m Member, tournamentID int64) (*Wa
 			DoUpdates: clause.Assignments(map[string]any{"members": gorm.Expr("leaderboard_sizes.members + 1")}),
 		}).Create(&LeaderboardSize{TournamentID: tournamentID, CompanyID: m.CompanyID, Members: 1}).Error
 	})
-	if isDuplicate(err) {
+	if database.IsDuplicate(err) {
 		// Another request created it first.
 		err = s.db.WithContext(ctx).Where("tournament_id = ? AND user_id = ?", tournamentID, m.UserID).Take(&w).Error
 	}
@@ -171,7 +172,7 @@ func (s *Service) PlaceBet(ctx context.Context, m Member, matchID int64, in BetI
 		err = s.tx(ctx, func(tx *gorm.DB) error {
 			return s.placeTx(tx, m, matchID, in, idemKey, hash, w, &result)
 		})
-		if !isDuplicate(err) {
+		if !database.IsDuplicate(err) {
 			break
 		}
 	}
@@ -192,7 +193,7 @@ func (s *Service) placeTx(tx *gorm.DB, m Member, matchID int64, in BetInput, ide
 		// until this transaction ends, then replays its answer.
 		idem = &IdempotencyKey{UserID: m.UserID, IdemKey: idemKey, RequestHash: hash, CreatedAt: s.clock.Now()}
 		if err := tx.Create(idem).Error; err != nil {
-			if isDuplicate(err) {
+			if database.IsDuplicate(err) {
 				return errReplay
 			}
 			return err

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/betcity/betcity/server/apperr"
+	"github.com/betcity/betcity/server/database"
 	"github.com/betcity/betcity/server/paging"
 )
 
@@ -93,42 +94,13 @@ func (in *MatchInput) updates() map[string]any {
 	return u
 }
 
-// CreateMatch adds a match to a tournament.
+// CreateMatch adds a match to a tournament. A taken external key is a 409.
 func (s *Service) CreateMatch(ctx context.Context, tournamentID int64, in MatchInput) (*Match, error) {
-	f := apperr.Fields{}
-	if in.Kickoff == nil {
-		f.Add("kickoff", "is required")
+	m, err := s.insertMatch(ctx, tournamentID, in)
+	if database.IsDuplicate(err) {
+		return nil, apperr.Conflict("match_exists", "another match of this tournament has this external key")
 	}
-	if in.Stage == nil {
-		g := "group"
-		in.Stage = &g
-	}
-	in.validate(f)
-	if err := f.Err(); err != nil {
-		return nil, err
-	}
-	if _, err := s.Tournament(ctx, tournamentID); err != nil {
-		return nil, err
-	}
-	now := s.clock.Now()
-	m := Match{TournamentID: tournamentID, Stage: *in.Stage, Kickoff: in.Kickoff.UTC(), Status: StatusScheduled, CreatedAt: now, UpdatedAt: now}
-	if err := s.db.WithContext(ctx).Create(&m).Error; err != nil {
-		return nil, err
-	}
-	u := in.updates()
-	delete(u, "stage")
-	delete(u, "kickoff")
-	if len(u) > 0 {
-		if err := s.db.WithContext(ctx).Model(&Match{}).Where("id = ?", m.ID).Updates(u).Error; err != nil {
-			// Do not leave a half-made match behind.
-			s.db.WithContext(ctx).Delete(&Match{}, m.ID)
-			if isDuplicate(err) {
-				return nil, apperr.Conflict("match_exists", "another match of this tournament has this external key")
-			}
-			return nil, err
-		}
-	}
-	return s.OperatorMatch(ctx, m.ID)
+	return m, err
 }
 
 // UpdateMatch changes a match's schedule, teams or status.
@@ -142,7 +114,7 @@ func (s *Service) UpdateMatch(ctx context.Context, matchID int64, in MatchInput)
 	u["updated_at"] = s.clock.Now()
 	res := s.db.WithContext(ctx).Model(&Match{}).Where("id = ?", matchID).Updates(u)
 	if res.Error != nil {
-		if isDuplicate(res.Error) {
+		if database.IsDuplicate(res.Error) {
 			return nil, apperr.Conflict("match_exists", "another match of this tournament has this external key")
 		}
 		return nil, res.Error

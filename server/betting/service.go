@@ -23,17 +23,6 @@ type Service struct {
 
 func NewService(db *database.DB, clk clock.Clock) *Service { return &Service{db: db, clock: clk} }
 
-func isDuplicate(err error) bool {
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return true
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "Duplicate entry") || strings.Contains(msg, "UNIQUE constraint failed")
-}
-
 // isRetryable spots MySQL deadlocks and lock wait timeouts, and SQLite busy
 // errors: the transaction did nothing and can simply run again.
 func isRetryable(err error) bool {
@@ -98,7 +87,7 @@ func (s *Service) CreateTournament(ctx context.Context, in TournamentInput) (*To
 	now := s.clock.Now()
 	t := Tournament{Name: name, Stages: strings.Join(in.Stages, ","), CreatedAt: now, UpdatedAt: now}
 	if err := s.db.WithContext(ctx).Create(&t).Error; err != nil {
-		if isDuplicate(err) {
+		if database.IsDuplicate(err) {
 			return nil, &apperr.Error{Kind: apperr.KindConflict, Code: "tournament_exists", Message: "a tournament with this name exists", Fields: map[string]string{"name": "is already used"}}
 		}
 		return nil, err
@@ -119,7 +108,7 @@ func (s *Service) UpdateTournament(ctx context.Context, id int64, in TournamentI
 	}
 	res := s.db.WithContext(ctx).Model(&Tournament{}).Where("id = ?", id).Updates(u)
 	if res.Error != nil {
-		if isDuplicate(res.Error) {
+		if database.IsDuplicate(res.Error) {
 			return nil, apperr.Conflict("tournament_exists", "a tournament with this name exists")
 		}
 		return nil, res.Error
@@ -206,7 +195,7 @@ func (s *Service) Enroll(ctx context.Context, tournamentID, companyID int64, sta
 	}
 	e := Enrollment{TournamentID: tournamentID, CompanyID: companyID, StartingCoins: startingCoins, CreatedAt: s.clock.Now()}
 	if err := s.db.WithContext(ctx).Create(&e).Error; err != nil {
-		if isDuplicate(err) {
+		if database.IsDuplicate(err) {
 			return nil, apperr.Conflict("already_enrolled", "this company is already enrolled in this tournament")
 		}
 		return nil, err
@@ -258,7 +247,7 @@ func (s *Service) UpsertFootballTeam(ctx context.Context, name, code string, fla
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		t = FootballTeam{Name: name, Code: code, Flag: flag, CreatedAt: s.clock.Now()}
 		if err := s.db.WithContext(ctx).Create(&t).Error; err != nil {
-			if isDuplicate(err) {
+			if database.IsDuplicate(err) {
 				return s.UpsertFootballTeam(ctx, name, code, flag)
 			}
 			return nil, err

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/betcity/betcity/server/apperr"
+	"github.com/betcity/betcity/server/database"
 )
 
 // Lookups used by imports and seeding, which create-or-update by natural
@@ -84,8 +85,8 @@ func (s *Service) UpsertMatch(ctx context.Context, tournamentID int64, in MatchI
 	case !apperr.Is(err, "match_not_found"):
 		return nil, false, err
 	}
-	m, err = s.createKeyedMatch(ctx, tournamentID, in)
-	if err != nil && isDuplicate(err) {
+	m, err = s.insertMatch(ctx, tournamentID, in)
+	if err != nil && database.IsDuplicate(err) {
 		if existing, err = s.MatchByExternalKey(ctx, tournamentID, *in.ExternalKey); err != nil {
 			return nil, false, err
 		}
@@ -95,9 +96,10 @@ func (s *Service) UpsertMatch(ctx context.Context, tournamentID int64, in MatchI
 	return m, err == nil, err
 }
 
-// createKeyedMatch inserts a match and its external key in one statement,
-// so losing a race on the key leaves no half-made row behind.
-func (s *Service) createKeyedMatch(ctx context.Context, tournamentID int64, in MatchInput) (*Match, error) {
+// insertMatch inserts a match and its external key in one statement, so
+// losing a race on the key leaves no half-made row behind. A taken key comes
+// back as the raw duplicate error, for the caller to decide.
+func (s *Service) insertMatch(ctx context.Context, tournamentID int64, in MatchInput) (*Match, error) {
 	f := apperr.Fields{}
 	if in.Kickoff == nil {
 		f.Add("kickoff", "is required")
